@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
-        .target(name: "Autodiff", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
+        .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [

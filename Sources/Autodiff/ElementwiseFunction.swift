@@ -21,9 +21,11 @@ enum ElementwiseFunction<Scalar: TensorScalar> {
 /// Logistic function σ(x) = 1/(1 + e^{−x}), overflow-safe for either sign of x.
 @inline(__always)
 func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+    // With e = e^{−|x|} ∈ (0, 1]: σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0
+    // (no cancellation in either branch).
     let e = Scalar.fastExp(-Swift.abs(x))
-    let s = 1 / (1 + e)
-    return x >= 0 ? s : 1 - s
+    let d = 1 / (1 + e)
+    return x >= 0 ? d : e * d
 }
 
 /// y = f(x) elementwise into new storage, split over cores when large.

@@ -74,4 +74,22 @@ final class GradientTableTests: XCTestCase {
         ]
         cases.forEach { assertGradientsMatch($0) }
     }
+
+    func testConvolutionsPoolingNormalization() {
+        let cases: [GradientCase] = [
+            GradientCase("conv2d stride 2 padding 1", [[2, 3, 7, 9], [4, 3, 3, 3], [4]]) {
+                conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+            },
+            GradientCase("conv2d 1×2 kernel", [[1, 2, 5, 4], [3, 2, 1, 2]]) { conv2d($0[0], weight: $0[1]) },
+            GradientCase("transposed conv2d stride 2", [[2, 3, 4, 5], [3, 2, 3, 3], [2]]) {
+                transposedConv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
+            },
+            GradientCase("average pool 2 (odd size)", [[2, 3, 5, 7]]) { $0[0].averagePooled(size: 2) },
+            GradientCase("upsample nearest 2", [[2, 3, 3, 2]]) { $0[0].upsampledNearest(factor: 2) },
+            GradientCase("group norm 2 groups", [[3, 4, 3, 5], [4], [4]]) {
+                $0[0].groupNormalized(groups: 2, scale: $0[1], offset: $0[2])
+            },
+        ]
+        cases.forEach { assertGradientsMatch($0) }
+    }
 }
