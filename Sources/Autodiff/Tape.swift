@@ -109,7 +109,7 @@ enum TapeRegistry {
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func addInPlace<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, count: Int) {
-    Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+    Parallel.forEachChunk(count: count, minimumChunk: KernelChunk.cheap) { range in
         for i in range { y[i] += x[i] }
     }
 }

@@ -59,7 +59,7 @@ extension Tensor {
         if shape == target { return self }
         let x = self
         precondition(Broadcasting.shape(shape, target) == target, "cannot broadcast \(shape) to \(target)")
-        let result = broadcastKernel(x, Tensor(uninitializedShape: target)) { a, _ in a }
+        let result = broadcastCopy(x, to: target)
         return Tensor.record(result, from: x) { ḡ, _ in ḡ.unbroadcast(to: x.shape) }
     }
 

@@ -36,7 +36,7 @@ extension Float: TensorScalar {
     /// e^r by Cephes' degree-7 polynomial (|r| ≤ ½ln 2, relative error ≈ 1e-7).
     /// Inputs are clamped to [−87.3, 88.3]; NaN stays NaN. Integer steps use wrapping
     /// bit operations (no trapping conversions), so the loop vectorises.
-    @inlinable public static func fastExp(_ x: Float) -> Float {
+    @inlinable @inline(__always) public static func fastExp(_ x: Float) -> Float {
         let clamped = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
         // Adding 1.5·2²³ rounds to an integer held in the low mantissa bits.
         let shifted = clamped * 1.442_695_04 + 12_582_912
