@@ -81,6 +81,9 @@ final class GradientTableTests: XCTestCase {
                 conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
             },
             GradientCase("conv2d 1×2 kernel", [[1, 2, 5, 4], [3, 2, 1, 2]]) { conv2d($0[0], weight: $0[1]) },
+            GradientCase("conv2d 2×3 kernel stride 3 padding 2", [[2, 2, 5, 7], [3, 2, 2, 3]]) {
+                conv2d($0[0], weight: $0[1], stride: 3, padding: 2)
+            },
             GradientCase("transposed conv2d stride 2", [[2, 3, 4, 5], [3, 2, 3, 3], [2]]) {
                 transposedConv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
             },

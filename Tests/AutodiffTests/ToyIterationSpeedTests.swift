@@ -87,6 +87,16 @@ final class ToyIterationSpeedTests: XCTestCase {
         }
         print(String(format: "S-JKO toy iteration, batch %d, %d BLAS threads: %.2f ms wall (%.1f it/s), %.2f ms CPU (best of 5 × 10)",
                      batch, BLAS.threadCount, best * 1e3, 1 / best, bestCPU * 1e3))
+        let early = residentMegabytes()
+        for _ in 0..<200 { iteration() }
+        print(String(format: "resident memory after 55 iterations %.1f MB, after 255: %.1f MB", early, residentMegabytes()))
+    }
+
+    /// Resident set size from /proc/self/statm.
+    func residentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return .nan }
+        return pages * 4096 / 1e6
     }
 
     /// Process CPU seconds (all threads).
@@ -131,6 +141,15 @@ final class ToyIterationSpeedTests: XCTestCase {
         }
         let map = ResidualMLP(input: 2, output: 2, noise: true, generator: &generator)
         let x2 = Tensor<Float>.randomNormal(shape: [400, 2], using: &generator)
+        let image = Tensor<Float>.randomNormal(shape: [64, 32, 28, 28], using: &generator)
+        let kernel = Tensor<Float>.randomNormal(shape: [32, 32, 3, 3], using: &generator)
+        print("conv2d 64×32×28×28, 3×3, 32 out, fwd+bwd (0.92 GFLOP fwd):",
+              String(format: "%.1f ms", cpuTime(trials: 3) {
+                  _ = valueWithGradient(at: [image, kernel]) { conv2d($0[0], weight: $0[1], padding: 1).sum() }
+              } * 1e3))
+        print("group norm 64×32×28×28 fwd+bwd:", String(format: "%.1f ms", cpuTime(trials: 3) {
+            _ = valueWithGradient(at: image) { $0.groupNormalized(groups: 8).sum() }
+        } * 1e3))
         report("map forward (no tape)") { _ = map(x2, x2, map.parameters) }
         report("map fwd+bwd") { _ = valueWithGradient(at: map.parameters) { map(x2, x2, $0).sum() } }
     }
