@@ -14,7 +14,11 @@ enum ElementwiseFunction<Scalar: TensorScalar> {
     /// 1 where x > 0, else the slope; a constant in differentiation.
     case leakySlope(Scalar)
     case power(Scalar)
-    case tanh, sigmoid, softplus, silu, relu
+    case tanh, sigmoid, softplus, silu, relu, sin, cos
+    /// min(max(x, lower), upper).
+    case clamp(Scalar, Scalar)
+    /// 1 where lower < x < upper, else 0; a constant in differentiation.
+    case insideMask(Scalar, Scalar)
     case leakyRelu(Scalar)
 }
 
@@ -93,6 +97,14 @@ extension Tensor {
                 for i in r { y[i] = Swift.max(x[i], 0) + Scalar.log1p(Scalar.exp(-Swift.abs(x[i]))) }
             }
         case .silu: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = x[i] * logistic(x[i]) } }
+        case .sin: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.sin(x[i]) } }
+        case .cos: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.cos(x[i]) } }
+        case .clamp(let lower, let upper):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] < lower ? lower : (x[i] > upper ? upper : x[i]) }
+            }
+        case .insideMask(let lower, let upper):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > lower && x[i] < upper ? 1 : 0 } }
         case .relu: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? x[i] : 0 } }
         case .leakyRelu(let slope): return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] } }
         }

@@ -12,6 +12,8 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable
     static func log(_ x: Self) -> Self
     static func log1p(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
+    static func sin(_ x: Self) -> Self
+    static func cos(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
     /// eˣ by a branch-free formula that vectorises inside kernels (Float: Cephes'
     /// polynomial, ≈ 1 ulp; Double: libm).
@@ -30,6 +32,8 @@ extension Float: TensorScalar {
     @inlinable public static func log(_ x: Float) -> Float { Foundation.log(x) }
     @inlinable public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+    @inlinable public static func sin(_ x: Float) -> Float { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Float) -> Float { Foundation.cos(x) }
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
 
     /// eˣ = 2ⁿ·e^r with n = round(x·log₂e), r = x − n·ln 2 (two-part ln 2, Cody–Waite),
@@ -68,6 +72,8 @@ extension Double: TensorScalar {
     @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inlinable public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    @inlinable public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
     @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
     @inlinable public static func fastExp(_ x: Double) -> Double { Foundation.exp(x) }
 

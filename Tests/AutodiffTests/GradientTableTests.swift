@@ -36,6 +36,10 @@ final class GradientTableTests: XCTestCase {
             GradientCase("leaky relu", [[17, 29]]) { $0[0].leakyRelu(slope: 0.2) },
             GradientCase("tanh", [[17, 29]]) { $0[0].tanh() },
             GradientCase("sigmoid", [[17, 29]]) { ($0[0] * 3).sigmoid() },
+            GradientCase("sin", [[3, 5]]) { ($0[0] * 2).sin() },
+            GradientCase("cos", [[3, 5]]) { ($0[0] * 2).cos() },
+            GradientCase("clamped (χ² conjugate's max(t, −2))", [[17, 29]]) { ($0[0] * 3).clamped(lowerBound: -2) },
+            GradientCase("clamped both sides", [[17, 29]]) { $0[0].clamped(lowerBound: -0.5, upperBound: 0.7) },
         ]
         cases.forEach { assertGradientsMatch($0) }
     }
