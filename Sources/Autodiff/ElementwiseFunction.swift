@@ -31,14 +31,12 @@ enum KernelChunk {
     static let costly = 1 << 14
 }
 
-/// Logistic function σ(x) = 1/(1 + e^{−x}), overflow-safe for either sign of x.
+/// Logistic function σ(x) = 1/(1 + e^{−x}). Accurate for either sign: for x ≪ 0 the
+/// denominator is large and the quotient keeps full relative precision (fastExp clamps
+/// its argument, so nothing overflows to infinity); for x ≫ 0 it rounds to 1.
 @inline(__always)
 func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
-    // With e = e^{−|x|} ∈ (0, 1]: σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0
-    // (no cancellation in either branch).
-    let e = Scalar.fastExp(-Swift.abs(x))
-    let d = 1 / (1 + e)
-    return x >= 0 ? d : e * d
+    1 / (1 + Scalar.fastExp(-x))
 }
 
 // The helpers below take a closure that runs a whole chunk's loop, never one element:
