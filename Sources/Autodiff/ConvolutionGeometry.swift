@@ -23,7 +23,8 @@ struct ConvolutionGeometry: Equatable {
 
     /// Geometry of `input` convolved with `weight`.
     init(input: [Int], weight: [Int], stride: Int, padding: Int) {
-        precondition(input.count == 4 && weight.count == 4, "conv2d needs input [N, C, H, W] and weight [O, C, kh, kw], got \(input) and \(weight)")
+        precondition(input.count == 4 && weight.count == 4,
+                     "conv2d needs input [N, C, H, W] and weight [O, C, kh, kw], got \(input) and \(weight)")
         precondition(input[1] == weight[1], "conv2d: input has \(input[1]) channels, weight expects \(weight[1])")
         precondition(stride >= 1 && padding >= 0, "conv2d: stride must be ≥ 1 and padding ≥ 0")
         batch = input[0]; inputChannels = input[1]; height = input[2]; width = input[3]

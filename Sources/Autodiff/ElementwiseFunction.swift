@@ -78,23 +78,53 @@ extension Tensor {
         case .negate: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = -x[i] } }
         case .reciprocal: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = 1 / x[i] } }
         case .exp: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.exp(x[i]) } }
-        case .expm1: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.expm1(x[i]) } }
+        case .expm1:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.expm1(x[i]) }
+            }
         case .log: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.log(x[i]) } }
-        case .log1p: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.log1p(x[i]) } }
-        case .squareRoot: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i].squareRoot() } }
-        case .absoluteValue: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = Swift.abs(x[i]) } }
-        case .sign: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) } }
+        case .log1p:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.log1p(x[i]) }
+            }
+        case .squareRoot:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i].squareRoot() }
+            }
+        case .absoluteValue:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = Swift.abs(x[i]) }
+            }
+        case .sign:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
+            }
         case .step: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? 1 : 0 } }
-        case .leakySlope(let slope): return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? 1 : slope } }
-        case .power(let p): return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.pow(x[i], p) } }
-        case .tanh: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.tanh(x[i]) } }
-        case .sigmoid: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = logistic(x[i]) } }
+        case .leakySlope(let slope):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? 1 : slope }
+            }
+        case .power(let p):
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.pow(x[i], p) }
+            }
+        case .tanh:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.tanh(x[i]) }
+            }
+        case .sigmoid:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = logistic(x[i]) }
+            }
         case .softplus:
             // log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}).
             return mapKernel(self, minimumChunk: costly) { x, y, r in
                 for i in r { y[i] = Swift.max(x[i], 0) + Scalar.log1p(Scalar.exp(-Swift.abs(x[i]))) }
             }
-        case .silu: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = x[i] * logistic(x[i]) } }
+        case .silu:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = x[i] * logistic(x[i]) }
+            }
         case .sin: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.sin(x[i]) } }
         case .cos: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.cos(x[i]) } }
         case .clamp(let lower, let upper):
@@ -102,9 +132,17 @@ extension Tensor {
                 for i in r { y[i] = x[i] < lower ? lower : (x[i] > upper ? upper : x[i]) }
             }
         case .insideMask(let lower, let upper):
-            return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > lower && x[i] < upper ? 1 : 0 } }
-        case .relu: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? x[i] : 0 } }
-        case .leakyRelu(let slope): return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] } }
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > lower && x[i] < upper ? 1 : 0 }
+            }
+        case .relu:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? x[i] : 0 }
+            }
+        case .leakyRelu(let slope):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+            }
         }
     }
 
@@ -117,9 +155,13 @@ extension Tensor {
         let chunk = KernelChunk.cheap
         switch function {
         case .tanh:
-            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in for i in r { d[i] = g[i] * (1 - y[i] * y[i]) } }
+            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in
+                for i in r { d[i] = g[i] * (1 - y[i] * y[i]) }
+            }
         case .sigmoid:
-            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in for i in r { d[i] = g[i] * (y[i] * (1 - y[i])) } }
+            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in
+                for i in r { d[i] = g[i] * (y[i] * (1 - y[i])) }
+            }
         case .silu:
             // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
             return zipKernel(self, x, minimumChunk: KernelChunk.costly) { g, x, d, r in
@@ -131,7 +173,9 @@ extension Tensor {
         case .relu:
             return zipKernel(self, x, minimumChunk: chunk) { g, x, d, r in for i in r { d[i] = x[i] > 0 ? g[i] : 0 } }
         case .leakyRelu(let slope):
-            return zipKernel(self, x, minimumChunk: chunk) { g, x, d, r in for i in r { d[i] = x[i] > 0 ? g[i] : slope * g[i] } }
+            return zipKernel(self, x, minimumChunk: chunk) { g, x, d, r in
+                for i in r { d[i] = x[i] > 0 ? g[i] : slope * g[i] }
+            }
         default: preconditionFailure("no fused derivative for \(function)")
         }
     }

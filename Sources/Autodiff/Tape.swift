@@ -79,7 +79,8 @@ final class Tape<Scalar: TensorScalar> {
             for (k, input) in entry.inputs.enumerated() where input >= lowest {
                 guard let contribution = operandAdjoints[k] else { continue }
                 precondition(contribution.shape == entries[input].result.shape,
-                             "backward sweep: adjoint of shape \(contribution.shape) for a value of shape \(entries[input].result.shape)")
+                             "backward sweep: adjoint of shape \(contribution.shape) "
+                             + "for a value of shape \(entries[input].result.shape)")
                 accumulate(contribution, into: &adjoint[input], inPlace: !createGraph)
             }
         }
