@@ -1,3 +1,4 @@
+import Foundation
 import NumericalCore
 import Probability
 
@@ -85,6 +86,6 @@ extension ExperimentConfig {
         let matrix = Matrix(m)
         guard matrix.asymmetry <= Matrix.symmetryTolerance else { return " (it is not symmetric)" }
         guard let smallest = try? matrix.symmetricEigen().values.first else { return "" }
-        return " (its smallest eigenvalue is \(smallest))"
+        return " (its smallest eigenvalue is \(String(format: "%.4g", smallest)))"
     }
 }
