@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
+        .target(name: "NeuralNetworks", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "NumericalCoreTests", dependencies: ["NumericalCore", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ProbabilityTests", dependencies: ["Probability", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),
     ]
 )
