@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
+        .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["NumericalCore"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "NumericalCoreTests", dependencies: ["NumericalCore", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ProbabilityTests", dependencies: ["Probability", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),
     ]
