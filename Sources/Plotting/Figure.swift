@@ -9,8 +9,8 @@ public enum ImageFormat: String, CaseIterable, Sendable {
 ///
 /// Size is in inches; PNG output is `width·dpi × height·dpi` pixels, SVG and PDF are
 /// `width·72 × height·72` points. All layout is in points, computed by the same code for every
-/// format. Panel margins are the largest any panel needs, so that panels of a row or column
-/// line up. Rendering lives in the Cairo backend (`rasterize()`, `encoded(as:)`, `write(to:)`).
+/// format. Margins are shared along each row and column and cells are sized so that every
+/// plot area has the same size and panels line up. Rendering lives in the Cairo backend (`rasterize()`, `encoded(as:)`, `write(to:)`).
 public final class Figure {
     public let rows: Int
     public let columns: Int
@@ -54,23 +54,29 @@ public final class Figure {
             top += canvas.measure(title, style: TextStyle(fontSize: style.figureTitleFontSize, bold: true)).height + style.padding
         }
         let body = page.inset(left: style.padding, top: top, right: style.padding, bottom: style.padding)
-        let cellWidth = body.width / Double(columns)
-        let cellHeight = body.height / Double(rows)
-        let xTarget = max(3, min(8, Int(cellWidth / 55)))
-        let yTarget = max(3, min(8, Int(cellHeight / 40)))
+        let xTarget = max(3, min(8, Int(body.width / Double(columns) / 55)))
+        let yTarget = max(3, min(8, Int(body.height / Double(rows) / 40)))
         let plans = panels.map { $0.plan(on: canvas, style: style, xTickTarget: xTarget, yTickTarget: yTarget) }
-        var margins = AxesPlan.Margins(left: 0, top: 0, right: 0, bottom: 0)
-        for plan in plans {
-            margins.left = max(margins.left, plan.margins.left)
-            margins.top = max(margins.top, plan.margins.top)
-            margins.right = max(margins.right, plan.margins.right)
-            margins.bottom = max(margins.bottom, plan.margins.bottom)
+        // Margins shared along each column (left, right) and each row (top, bottom); cells are
+        // then sized so that every plot area has the same width and height.
+        var left = [Double](repeating: 0, count: columns), right = left
+        var above = [Double](repeating: 0, count: rows), below = above
+        for (index, plan) in plans.enumerated() {
+            let (r, c) = (index / columns, index % columns)
+            left[c] = max(left[c], plan.margins.left)
+            right[c] = max(right[c], plan.margins.right)
+            above[r] = max(above[r], plan.margins.top)
+            below[r] = max(below[r], plan.margins.bottom)
         }
+        let frameWidth = max(1, (body.width - left.reduce(0, +) - right.reduce(0, +)) / Double(columns))
+        let frameHeight = max(1, (body.height - above.reduce(0, +) - below.reduce(0, +)) / Double(rows))
+        var cellX = [body.minX], cellY = [body.minY]
+        for c in 0..<columns { cellX.append(cellX[c] + left[c] + frameWidth + right[c]) }
+        for r in 0..<rows { cellY.append(cellY[r] + above[r] + frameHeight + below[r]) }
         return plans.enumerated().map { index, plan in
-            let cell = Rect(x: body.minX + Double(index % columns) * cellWidth,
-                            y: body.minY + Double(index / columns) * cellHeight,
-                            width: cellWidth, height: cellHeight)
-            var frame = cell.inset(left: margins.left, top: margins.top, right: margins.right, bottom: margins.bottom)
+            let (r, c) = (index / columns, index % columns)
+            let cell = Rect(x: cellX[c], y: cellY[r], width: cellX[c + 1] - cellX[c], height: cellY[r + 1] - cellY[r])
+            var frame = Rect(x: cellX[c] + left[c], y: cellY[r] + above[r], width: frameWidth, height: frameHeight)
             if panels[index].equalAspect, plan.x.kind == .linear, plan.y.kind == .linear,
                plan.x.domain.span > 0, plan.y.domain.span > 0 {
                 frame = frame.centered(aspectRatio: plan.x.domain.span / plan.y.domain.span)
