@@ -31,11 +31,11 @@ let package = Package(
         .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
-        .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], swiftSettings: swiftSettings),
+        .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", "NumericalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

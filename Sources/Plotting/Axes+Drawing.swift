@@ -68,8 +68,10 @@ extension Axes {
         let gap = style.padding / 2
         if let xLabel {
             let fitted = Self.fitted(xLabel, style: labelStyle, width: layout.cell.width, on: canvas)
-            canvas.drawText(xLabel, at: Point(x: frame.center.x, y: layout.cell.maxY - gap / 2), style: fitted,
-                            anchor: TextAnchor(.center, .bottom), angle: 0)
+            // Just below the tick labels (not at the cell bottom: an equal-aspect frame may be shorter).
+            let tickHeight = showsAxes ? style.tickLength + 2 + canvas.measure("0", style: TextStyle(fontSize: style.tickFontSize)).height : 0
+            canvas.drawText(xLabel, at: Point(x: frame.center.x, y: frame.maxY + tickHeight + gap), style: fitted,
+                            anchor: TextAnchor(.center, .top), angle: 0)
         }
         if let yLabel {
             let fitted = Self.fitted(yLabel, style: labelStyle, width: layout.cell.height, on: canvas)

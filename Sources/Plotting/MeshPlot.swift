@@ -3,6 +3,7 @@ import NumericalCore
 /// The lines of a (possibly deformed) grid: nodes `[rows, columns]` in two matrices `x` and
 /// `y` (node (i, j) at (x[i, j], y[i, j])), joined along rows and along columns. Drawing the
 /// image T(grid) of a regular grid shows how a transport map stretches and shears space.
+/// Nodes with a non-finite coordinate are left out, breaking the lines through them.
 public struct MeshPlot: PlotElement {
     public var x: Matrix
     public var y: Matrix
@@ -30,7 +31,7 @@ public struct MeshPlot: PlotElement {
             for j in 0..<columns {
                 let px = xRange.lower + xRange.span * Double(j) / Double(max(1, columns - 1))
                 let py = yRange.lower + yRange.span * Double(i) / Double(max(1, rows - 1))
-                let (mx, my) = map?(px, py) ?? (px, py)
+                let (mx, my) = map?(px, py) ?? (px, py)   // a map may return NaN to drop a node
                 xs[i, j] = mx
                 ys[i, j] = my
             }
@@ -48,11 +49,16 @@ public struct MeshPlot: PlotElement {
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         canvas.setLineWidth(width)
-        for i in 0..<x.rows {
-            canvas.strokePolyline((0..<x.columns).map { transform.point(x[i, $0], y[i, $0]) })
+        for i in 0..<x.rows { strokeBroken((0..<x.columns).map { transform.point(x[i, $0], y[i, $0]) }, on: canvas) }
+        for j in 0..<x.columns { strokeBroken((0..<x.rows).map { transform.point(x[$0, j], y[$0, j]) }, on: canvas) }
+    }
+
+    /// Strokes the runs of finite points: a node at NaN (e.g. outside a density's support) breaks the line.
+    private func strokeBroken(_ points: [Point], on canvas: Canvas) {
+        var run: [Point] = []
+        for p in points {
+            if p.x.isFinite, p.y.isFinite { run.append(p) } else { canvas.strokePolyline(run); run.removeAll() }
         }
-        for j in 0..<x.columns {
-            canvas.strokePolyline((0..<x.rows).map { transform.point(x[$0, j], y[$0, j]) })
-        }
+        canvas.strokePolyline(run)
     }
 }
