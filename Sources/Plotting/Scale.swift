@@ -53,7 +53,10 @@ public struct Scale: Equatable, Sendable {
     public func labels(for ticks: [Double]) -> [String] {
         switch kind {
         case .linear: return TickFormatter.linearLabels(ticks)
-        case .log: return ticks.map(TickFormatter.logLabel)
+        case .log:
+            // Plain decimals when every tick reads well that way (0.01 … 1000), else 10ⁿ throughout.
+            if ticks.allSatisfy({ $0 >= 0.01 && $0 <= 1000 }) { return ticks.map(TickFormatter.compact) }
+            return ticks.map(TickFormatter.logLabel)
         }
     }
 }

@@ -29,13 +29,12 @@ public enum TickFormatter {
         return text
     }
 
-    /// "10ⁿ" for powers of ten, otherwise "q×10ⁿ".
+    /// "10ⁿ" for powers of ten, otherwise "q×10ⁿ" (q rounded to an integer: log ticks are 1, 2, 5 multiples).
     public static func logLabel(_ value: Double) -> String {
         guard value > 0 else { return fixed(value, decimals: 0) }
         let exponent = Int(floor(log10(value) + 1e-9))
         let mantissa = value / pow(10, Double(exponent))
         if abs(mantissa - 1) < 1e-6 { return "10" + superscript(exponent) }
-        if exponent >= -2, exponent <= 3 { return compact(value) }
         return fixed(mantissa, decimals: 0) + "×10" + superscript(exponent)
     }
 

@@ -75,6 +75,11 @@ final class ScaleAndTickTests: XCTestCase {
         XCTAssertEqual(TickFormatter.linearLabels([0, 2e5, 4e5]), ["0", "2e5", "4e5"])
         XCTAssertEqual(TickFormatter.logLabel(1e-3), "10⁻³")
         XCTAssertEqual(TickFormatter.logLabel(100), "10²")
+        XCTAssertEqual(TickFormatter.logLabel(5e-3), "5×10⁻³")
+        // One style per axis: decimals when all ticks are between 0.01 and 1000, else powers of ten.
+        XCTAssertEqual(Scale(.log, domain: Interval(2e-3, 0.06)).labels(for: [2e-3, 5e-3, 1e-2, 2e-2, 5e-2]),
+                       ["2×10⁻³", "5×10⁻³", "10⁻²", "2×10⁻²", "5×10⁻²"])
+        XCTAssertEqual(Scale(.log, domain: Interval(0.01, 100)).labels(for: [0.01, 0.1, 1, 10, 100]), ["0.01", "0.1", "1", "10", "100"])
         XCTAssertEqual(TickFormatter.compact(0.012345), "0.01235")
         XCTAssertEqual(TickFormatter.compact(-3.25), "\u{2212}3.25")
         XCTAssertEqual(TickFormatter.compact(250), "250")

@@ -59,7 +59,7 @@ public struct RunFigureData {
     }
 
     /// The density of a method at a step, as a function of a point (length d), and how it was
-    /// obtained ("closed form", "exact JKO iterate" or "KDE of n samples").
+    /// obtained ("closed form" or "KDE of n samples").
     public func density(_ method: String, step: Int) -> (evaluate: ([Double]) -> Double, source: String)? {
         let t = config.time(ofStep: step)
         if method == "analytic", let flow = analyticFlow, let marginal = try? flow.marginal(at: t) {
@@ -69,7 +69,7 @@ public struct RunFigureData {
            let jko = try? GaussianJKO(target: target, timeStep: config.flow.timeStep),
            let start = try? config.startDistribution(), start.components.count == 1,
            let iterate = try? jko.iterates(from: start.components[0], stepCount: step)[step] {
-            return ({ exp(iterate.logDensity($0)) }, "exact JKO iterate")
+            return ({ exp(iterate.logDensity($0)) }, "closed form")
         }
         guard let points = samples(method, step: step) else { return nil }
         let estimate = KernelDensity(points: points)

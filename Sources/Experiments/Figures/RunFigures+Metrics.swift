@@ -21,7 +21,8 @@ extension RunFigures {
                 axes.add(AreaPlot(x: floor.steps, lower: floorValues.map(\.lower), upper: floorValues.map(\.upper),
                                   fillColor: Color.gray.withAlpha(0.3), label: floorLabel))
                 for (k, name) in names.enumerated() {
-                    let values = table.column(name)!
+                    // A log axis cannot show the zero gap of step 0: leave non-positive values out.
+                    let values = table.column(name)!.map { $0 > 0 ? $0 : .nan }
                     axes.add(LinePlot(x: steps, y: values, color: .categorical(k), label: metricLabel(name)))
                     axes.add(ScatterPlot(x: steps, y: values, color: .categorical(k), radius: 1.8, alpha: 1))
                 }
