@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
 
         // MARK: - Libraries
-        .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
@@ -38,6 +38,7 @@ let package = Package(
                 "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
 
