@@ -33,10 +33,11 @@ let package = Package(
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetworks", dependencies: ["Autodiff", "NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["README.md"],
@@ -46,7 +47,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", "NumericalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "NumericalCoreTests", dependencies: ["NumericalCore", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ProbabilityTests", dependencies: ["Probability", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),
