@@ -43,7 +43,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
