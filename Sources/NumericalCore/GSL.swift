@@ -1,4 +1,5 @@
 @preconcurrency import CGSL
+import COpenBLAS
 
 /// The one file of NumericalCore that talks to GSL. Public types (``Matrix``,
 /// ``ODEIntegrator``, ``Quadrature``, ``SpecialFunctions``) call through here.
