@@ -3,7 +3,7 @@
 public enum Presets {
     /// Every preset, in the order `jko config list` prints them, with a one-line summary.
     public static let all: [(name: String, summary: String, config: ExperimentConfig)] = [
-        ("ou-1d", "1D Gaussian start flowing to a Gaussian target: analytic ρ_t vs exact Gaussian JKO", ou1D),
+        ("ou-1d", "1D Gaussian start flowing to a Gaussian target: analytic ρ_t vs exact Gaussian JKO, particle JKO and finite volumes", ou1D),
         ("ou-2d", "2D anisotropic Gaussian start and target (commuting covariances): analytic vs Gaussian JKO", ou2D),
         ("ou-mixture-1d", "1D bimodal Gaussian-mixture start flowing to a Gaussian target", ouMixture1D),
         ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target", ouMixture2D),
@@ -18,7 +18,8 @@ public enum Presets {
     static var ou1D: ExperimentConfig {
         var c = ExperimentConfig()
         c.name = "ou-1d"
-        c.methods = ["analytic", "gaussian-jko"]
+        c.methods = ["analytic", "gaussian-jko", "particle-jko", "finite-volume"]
+        c.grid = .init(lower: -5, upper: 5, cells: 500, substeps: 4, scheme: "bdf2")
         c.flow = .init(timeStep: 0.05, steps: 20)
         c.target = .init(kind: "gaussian", mean: [1.0], covariance: [[0.5]])
         c.start = .init(weights: [1.0], means: [[-2.0]], covariances: [[[0.25]]])
