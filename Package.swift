@@ -28,7 +28,7 @@ let package = Package(
 
         // MARK: - Libraries
         .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: swiftSettings),
-        .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
+        .target(name: "Probability", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
         .target(
@@ -43,7 +43,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

@@ -40,8 +40,8 @@ public struct MeshJKO: Sendable {
     public let maximumConjugateGradientIterations: Int
 
     /// - Throws: ``GradientFlowError/invalidTimeStep(_:)`` for h ≤ 0, a dimension mismatch
-    ///   for a potential that is not planar, and the potential's own error when e^{−V} is
-    ///   not confining.
+    ///   for a potential that is not planar, ``GradientFlowError/potentialNotConfining(_:)``
+    ///   when e^{−V} is not normalisable.
     public init(potential: any Potential, timeStep: Double, tolerance: Double = 1e-9,
                 maximumNewtonIterations: Int = 50, maximumConjugateGradientIterations: Int = 2000) throws {
         guard timeStep > 0, timeStep.isFinite else { throw GradientFlowError.invalidTimeStep(timeStep) }
@@ -51,7 +51,7 @@ public struct MeshJKO: Sendable {
         guard tolerance > 0, maximumNewtonIterations >= 1, maximumConjugateGradientIterations >= 1 else {
             throw GradientFlowError.invalidMesh("the Newton tolerance must be > 0 and the iteration limits ≥ 1; got tolerance \(tolerance), \(maximumNewtonIterations) Newton and \(maximumConjugateGradientIterations) CG iterations")
         }
-        try potential.checkConfinement()
+        do { try potential.checkConfinement() } catch { throw GradientFlowError.potentialNotConfining("\(error)") }
         self.potential = potential
         self.timeStep = timeStep
         self.tolerance = tolerance
@@ -67,13 +67,15 @@ public struct MeshJKO: Sendable {
 
     /// ρ_{k+1} from ρ_k = `state`.
     ///
-    /// - Throws: ``GradientFlowError/meshTangled(step:triangle:area:)`` when `state` has a
+    /// - Throws: ``GradientFlowError/meshTangled(step:reason:)`` when `state` has a
     ///   triangle of area ≤ 0, ``GradientFlowError/meshSolveFailed(step:iterations:residual:reason:)``
     ///   when Newton does not reach the tolerance; both name the step k + 1.
     public func step(from state: MeshJKOState) throws -> MeshJKOState {
         let stepNumber = state.stepIndex + 1
         if let t = state.mesh.firstNonPositiveTriangle(in: state.positions) {
-            throw GradientFlowError.meshTangled(step: stepNumber, triangle: t, area: state.mesh.area(of: t, in: state.positions))
+            throw GradientFlowError.meshTangled(
+                step: stepNumber,
+                reason: "triangle \(t) has signed area \(state.mesh.area(of: t, in: state.positions)) ≤ 0, orientation lost; a mesh state must list every triangle counter-clockwise")
         }
         let clock = ContinuousClock.now
         let objective = MeshObjective(state: state, timeStep: timeStep, potential: potential)

@@ -1,0 +1,57 @@
+/// A whole experiment: what flows where, with which methods, for how long.
+///
+/// Built from a preset (``Presets``), a TOML file, then `--set key=value` overrides, and
+/// checked by ``validate()`` before any work starts. `jko config show NAME` prints it as
+/// an editable TOML file whose comments come from ``ExperimentConfig/schema``.
+public struct ExperimentConfig: Equatable, Sendable {
+    /// The run's name: `jko run` writes into `runs/NAME/` unless `--out` says otherwise.
+    public var name: String = "experiment"
+    /// Seed of every random choice of the run (samples, initialisations).
+    public var seed: Int = 0
+    /// Which columns the run computes, e.g. `["analytic", "gaussian-jko"]`.
+    public var methods: [String] = ["analytic"]
+
+    public var flow = Flow()
+    public var target = Target()
+    public var start = Start()
+    public var output = Output()
+
+    public init() {}
+
+    /// The JKO time discretisation.
+    public struct Flow: Equatable, Sendable {
+        /// Time step h of the JKO scheme (the Fokker–Planck time per step).
+        public var timeStep: Double = 0.05
+        /// Number of JKO steps K; the run covers t ∈ [0, K h].
+        public var steps: Int = 20
+    }
+
+    /// The target ν ∝ e^{−V} of the flow.
+    public struct Target: Equatable, Sendable {
+        /// `gaussian`: V(x) = ½(x−b)ᵀA(x−b) with ν = N(b, A⁻¹) (Ornstein–Uhlenbeck).
+        public var kind: String = "gaussian"
+        /// b, the target mean (its length sets the dimension d).
+        public var mean: [Double] = [0]
+        /// A⁻¹, the target covariance, `[d, d]`, symmetric positive definite.
+        public var covariance: [[Double]] = [[1]]
+    }
+
+    /// The start ρ₀ = Σᵢ wᵢ N(mᵢ, Sᵢ), a Gaussian mixture (one component: a Gaussian).
+    public struct Start: Equatable, Sendable {
+        public var weights: [Double] = [1]
+        public var means: [[Double]] = [[0]]
+        public var covariances: [[[Double]]] = [[[1]]]
+    }
+
+    /// What a run writes.
+    public struct Output: Equatable, Sendable {
+        /// Samples saved per step and method (`samples/step-KKKK.npy`, `[n, d]`).
+        public var sampleCount: Int = 2000
+    }
+
+    /// The dimension d, from the target mean.
+    public var dimension: Int { target.mean.count }
+
+    /// Time t_k = k h of step k.
+    public func time(ofStep step: Int) -> Double { Double(step) * flow.timeStep }
+}
