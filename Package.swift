@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "ProbabilityTests", dependencies: ["Probability", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "OptimalTransportTests", dependencies: ["OptimalTransport", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),
