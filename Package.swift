@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
