@@ -15,6 +15,11 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     case linearSolveFailed(step: Int, reason: String)
     /// A moving mesh lost positive orientation at JKO step `step` (1-based).
     case meshTangled(step: Int, reason: String)
+    /// A mesh that cannot be used (shape, indices, orientation of the reference mesh, box).
+    case invalidMesh(String)
+    /// The Newton solve of mesh JKO step `step` (1-based) stopped after `iterations`
+    /// iterations with the residual displacement `residual` above the tolerance.
+    case meshSolveFailed(step: Int, iterations: Int, residual: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +37,10 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
             return "time step \(step): the linear solve failed (\(reason)); try a smaller time step or a finer grid"
         case let .meshTangled(step, reason):
             return "JKO step \(step): the mesh tangled (\(reason)); try a smaller time step or a finer mesh"
+        case let .invalidMesh(s):
+            return s
+        case let .meshSolveFailed(step, iterations, residual, reason):
+            return "JKO step \(step): the mesh Newton solve did not converge after \(iterations) iterations (residual displacement \(residual)): \(reason); try a smaller time step, a finer mesh, a looser tolerance or more iterations"
         }
     }
 }

@@ -1,5 +1,4 @@
 @preconcurrency import CGSL
-import COpenBLAS
 
 /// The one file of NumericalCore that talks to GSL. Public types (``Matrix``,
 /// ``ODEIntegrator``, ``Quadrature``, ``SpecialFunctions``) call through here.
@@ -177,7 +176,7 @@ extension GSL {
         withMatrix(&a, rows: n, cols: n) { ma in
             withMatrix(&b, rows: n, cols: n) { mb in
                 withMatrix(&c, rows: n, cols: n) { mc in
-                    _ = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1, ma, mb, 0, mc)
+                    _ = gsl_blas_dgemm(BLAS.noTranspose, BLAS.noTranspose, 1, ma, mb, 0, mc)
                 }
             }
         }
