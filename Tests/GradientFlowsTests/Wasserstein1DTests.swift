@@ -2,6 +2,7 @@ import XCTest
 import NumericalCore
 import Probability
 import GradientFlows
+import OptimalTransport
 import _TestSupport
 
 /// Exact 1D W₂ through quantile functions, checked against closed forms and against each other.
@@ -11,6 +12,11 @@ final class Wasserstein1DTests: XCTestCase {
         let b = try ParticleState1D(positions: [-0.5, 0.1, 1.5, 1.7], masses: [0.1, 0.4, 0.3, 0.2])
         let merged = Wasserstein1D(particles: a).squaredDistance(to: Wasserstein1D(particles: b))
         XCTAssertEqual(merged, a.squaredDistance(to: b), accuracy: 1e-15)
+        // Unequal masses and counts: against OptimalTransport's discrete quantile solver.
+        let c = try ParticleState1D(positions: [-2, -0.3, 0.4, 0.9, 3], masses: [0.25, 0.05, 0.3, 0.15, 0.25])
+        let reference = try QuantileTransport.solve(source: .line(a.positions, weights: a.masses),
+                                                    target: .line(c.positions, weights: c.masses)).cost
+        XCTAssertEqual(Wasserstein1D(particles: a).squaredDistance(to: Wasserstein1D(particles: c)), reference, accuracy: 1e-14)
     }
 
     /// Uniform on [0, 1] against uniform on [1, 2] (a shift by 1): W₂² = 1 exactly; and against
