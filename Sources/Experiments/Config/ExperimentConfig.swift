@@ -57,8 +57,8 @@ public struct ExperimentConfig: Equatable, Sendable {
         public var lower: Double = -6
         /// Upper end of the box.
         public var upper: Double = 6
-        /// Cells per axis.
-        public var cells: Int = 400
+        /// Cells per axis (a 2D density file holds cells² values per step and method).
+        public var cells: Int = 200
         /// Finite-volume time steps per JKO step (Δt = h / substeps).
         public var substeps: Int = 4
         /// `bdf2` (second order) or `implicit-euler` (first order, positivity by construction).

@@ -30,6 +30,7 @@ public enum Presets {
         var c = ExperimentConfig()
         c.name = "ou-2d"
         c.methods = ["analytic", "gaussian-jko"]
+        c.grid = .init(lower: -6, upper: 6, cells: 120, substeps: 4, scheme: "bdf2")
         c.flow = .init(timeStep: 0.05, steps: 20)
         // Anisotropic target and start sharing the coordinate axes (commuting covariances).
         c.target = .init(kind: "gaussian", mean: [1.0, -0.5], covariance: [[0.5, 0.0], [0.0, 2.0]])
