@@ -166,3 +166,20 @@ enum GSL {
     static func normalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
     static func logGamma(_ x: Double) -> Double { gsl_sf_lngamma(x) }
 }
+
+extension GSL {
+    /// Product through GSL's own BLAS interface (`gsl_blas_dgemm`), C = A·B for row-major
+    /// `[n, n]` matrices; used to show that GSL's BLAS calls land in OpenBLAS.
+    static func blasProduct(_ a: [Double], _ b: [Double], n: Int) -> [Double] {
+        var a = a, b = b
+        var c = [Double](repeating: 0, count: n * n)
+        withMatrix(&a, rows: n, cols: n) { ma in
+            withMatrix(&b, rows: n, cols: n) { mb in
+                withMatrix(&c, rows: n, cols: n) { mc in
+                    _ = gsl_blas_dgemm(BLAS.noTranspose, BLAS.noTranspose, 1, ma, mb, 0, mc)
+                }
+            }
+        }
+        return c
+    }
+}

@@ -1,0 +1,46 @@
+SHELL := /bin/bash
+# JKOKit — set-up in two commands:
+#   make demo   install missing Debian packages, build in release, run the default experiment
+#   make test   same set-up, then the whole test suite (release build, -enable-testing)
+# Also: make bench (every benchmark suite, release), make build, make clean.
+
+DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist
+# Hand kernels need AVX2/FMA to vectorise (swiftc's default x86-64 target is SSE2 only).
+ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -target-cpu -Xswiftc haswell,)
+RELEASE := swift build -c release $(ARCH_FLAGS)
+JKO := .build/release/jko
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup build demo test bench clean
+
+# Installs only what is missing (idempotent): dpkg-query decides, apt-get runs only then.
+setup:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: setup
+	$(RELEASE) --product jko
+
+demo: build
+	$(JKO) demo
+
+test: setup
+	@mkdir -p .build
+	swift build -c release $(ARCH_FLAGS) -Xswiftc -enable-testing --build-tests
+	@set -o pipefail; swift test -c release $(ARCH_FLAGS) -Xswiftc -enable-testing --skip-build --disable-swift-testing 2>&1 \
+	  | tee .build/test.log; status=$$?; \
+	  summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	  total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	  failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	  echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$status
+
+bench: build
+	@for s in $$($(JKO) bench | cut -d: -f1); do $(JKO) bench $$s || exit 1; done
+
+clean:
+	rm -rf .build

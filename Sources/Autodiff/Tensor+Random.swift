@@ -1,0 +1,26 @@
+import NumericalCore
+
+/// Random tensors from the toolkit's seeded generator (``RandomGenerator``), filled in
+/// row-major order so that a seed fixes every element.
+extension Tensor {
+    /// Independent N(mean, standardDeviation²) elements.
+    public static func randomNormal(shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1,
+                                    using generator: inout RandomGenerator) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        for i in 0..<out.scalarCount {
+            out.storage.base[i] = mean + standardDeviation * Scalar(generator.normal())
+        }
+        return out
+    }
+
+    /// Independent uniform elements on [lowerBound, upperBound).
+    public static func randomUniform(shape: [Int], lowerBound: Scalar = 0, upperBound: Scalar = 1,
+                                     using generator: inout RandomGenerator) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let width = upperBound - lowerBound
+        for i in 0..<out.scalarCount {
+            out.storage.base[i] = lowerBound + width * Scalar(generator.uniform())
+        }
+        return out
+    }
+}

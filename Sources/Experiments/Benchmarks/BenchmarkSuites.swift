@@ -1,0 +1,14 @@
+/// Every benchmark suite `jko bench NAME` can run. A suite takes `quick` (smaller sizes,
+/// for smoke tests) and returns its figures.
+public enum BenchmarkSuites {
+    public static let all: [(name: String, summary: String, run: (_ quick: Bool) throws -> BenchmarkReport)] = [
+        ("blas", "OpenBLAS sgemm/dgemm throughput on 1 and 2 threads (the peak other suites compare to)", BLASBenchmark.run),
+        ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
+    ]
+
+    public static var names: [String] { all.map(\.name) }
+
+    public static func named(_ name: String) -> ((Bool) throws -> BenchmarkReport)? {
+        all.first { $0.name == name }?.run
+    }
+}

@@ -1,0 +1,72 @@
+extension ExperimentConfig {
+    /// Every method a run can compute, in column order.
+    /// (`mesh-jko`, the 2D moving-mesh JKO, plugs in next to `particle-jko`.)
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "finite-volume"]
+
+    /// Every key of the config, in the order `jko config show` prints them.
+    public static let schema: [ConfigField] = [
+        .string("name", \.name, "Run name: 'jko run' writes into runs/NAME unless --out is given."),
+        .integer("seed", \.seed, "Seed of every random choice in the run (recorded in run.json).",
+                 allowed: "the seed must be an integer ≥ 0", where: { $0 >= 0 }),
+        .stringList("methods", \.methods,
+                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"finite-volume\" (Fokker–Planck on the grid box).",
+                    choices: knownMethods),
+        .number("flow.time_step", \.flow.timeStep, "JKO time step h (Fokker–Planck time per step); must be > 0.",
+                allowed: "the time step must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .integer("flow.steps", \.flow.steps, "Number of JKO steps K; the run covers t in [0, K h].",
+                 allowed: "the number of steps must be between 1 and 100000", where: { (1...100_000).contains($0) }),
+        .string("target.kind", \.target.kind,
+                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁.",
+                choices: ["gaussian", "double-well"]),
+        .vector("target.mean", \.target.mean, "Target mean b; its length sets the dimension d (all zeros for double-well)."),
+        .matrix("target.covariance", \.target.covariance, "Target covariance A⁻¹ (d×d, symmetric positive definite; gaussian only)."),
+        .number("target.tilt", \.target.tilt, "Tilt c ≥ 0 of the double well along x₁ (double-well only).",
+                allowed: "the tilt must be a finite number ≥ 0", where: { $0 >= 0 && $0.isFinite }),
+        .vector("start.weights", \.start.weights, "Mixture weights of the start ρ₀ (non-negative, summing to 1)."),
+        .vectorList("start.means", \.start.means, "Component means of ρ₀, one vector of length d per weight."),
+        .matrixList("start.covariances", \.start.covariances, "Component covariances of ρ₀, one d×d SPD matrix per weight."),
+        .integer("output.sample_count", \.output.sampleCount, "Samples saved per step and method, as samples/step-KKKK.npy [n, d].",
+                 allowed: "the sample count must be between 1 and 10000000", where: { (1...10_000_000).contains($0) }),
+        .integer("particles.count", \.particles.count, "Particles N of \"particle-jko\" (equal masses at the start's quantiles).",
+                 allowed: "the particle count must be between 2 and 10000000", where: { (2...10_000_000).contains($0) }),
+        .number("particles.tolerance", \.particles.tolerance, "Newton stops when half the squared Newton decrement is ≤ this (units of F).",
+                allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .integer("particles.max_iterations", \.particles.maxIterations, "Newton iterations allowed per JKO step; more stops the run with an error naming the step.",
+                 allowed: "the iteration limit must be between 1 and 100000", where: { (1...100_000).contains($0) }),
+        .number("grid.lower", \.grid.lower, "Lower end of the box [lower, upper]^d of \"finite-volume\" and of the saved densities.",
+                allowed: "the box end must be a finite number", where: { $0.isFinite }),
+        .number("grid.upper", \.grid.upper, "Upper end of the box; it should hold all but a negligible part of the mass (walls carry no flux).",
+                allowed: "the box end must be a finite number", where: { $0.isFinite }),
+        .integer("grid.cells", \.grid.cells, "Cells per axis of the grid (density/step-KKKK.npy is [cells] in 1D, [cells, cells] in 2D).",
+                 allowed: "the cell count must be between 3 and 4096", where: { (3...4096).contains($0) }),
+        .integer("grid.substeps", \.grid.substeps, "Finite-volume time steps per JKO step (Δt = h / substeps).",
+                 allowed: "the number of substeps must be between 1 and 10000", where: { (1...10_000).contains($0) }),
+        .string("grid.scheme", \.grid.scheme, "Finite-volume time scheme: \"bdf2\" (second order) or \"implicit-euler\" (first order, positive by construction).",
+                choices: ["bdf2", "implicit-euler"]),
+    ]
+
+    /// The field for a dotted key, or nil.
+    public static func field(forKey key: String) -> ConfigField? { schema.first { $0.key == key } }
+
+    /// The closest known key to a misspelt one (edit distance ≤ 3), for "did you mean".
+    static func suggestion(for key: String) -> String? {
+        let scored = schema.map { ($0.key, editDistance(key, $0.key)) }.min { $0.1 < $1.1 }
+        guard let best = scored, best.1 <= 3 else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

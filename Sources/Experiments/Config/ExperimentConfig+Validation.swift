@@ -1,0 +1,93 @@
+import Foundation
+import NumericalCore
+import Probability
+
+extension ExperimentConfig {
+    /// Cross-key checks (shapes against the dimension, definiteness, weights summing to
+    /// one, methods that apply); per-key ranges were checked as values were set.
+    public func validate() throws {
+        if target.kind == "gaussian" { _ = try targetDistribution() }
+        _ = try potential()
+        _ = try startDistribution()
+        try validateExactSchemes()
+        if methods.isEmpty {
+            throw ConfigError.outOfRange(key: "methods", value: "[]", allowed: "list at least one method, e.g. [\"analytic\"]")
+        }
+        if methods.contains("gaussian-jko") && start.weights.count != 1 {
+            throw ConfigError.outOfRange(key: "methods", value: ConfigValue.stringList(methods).description,
+                                         allowed: "\"gaussian-jko\" needs a single-Gaussian start (start.weights = [1.0]); remove it for mixture starts")
+        }
+        if methods.contains("gaussian-jko") {
+            let s = Matrix(start.covariances[0]), a = try targetDistribution().precision
+            if a.commutator(with: s) > 1e-9 {
+                throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
+                                             allowed: "\"gaussian-jko\" needs a start covariance that commutes with the target covariance (e.g. diagonal for a diagonal target)")
+            }
+        }
+    }
+
+    /// ν = N(b, A⁻¹) from the `target` keys.
+    public func targetDistribution() throws -> Gaussian {
+        let d = dimension
+        guard d >= 1 else { throw ConfigError.outOfRange(key: "target.mean", value: "[]", allowed: "the mean needs at least one entry") }
+        try checkSquare(target.covariance, key: "target.covariance", dimension: d)
+        do {
+            return try Gaussian(mean: target.mean, covariance: Matrix(target.covariance))
+        } catch {
+            throw ConfigError.outOfRange(key: "target.covariance", value: ConfigValue.matrix(target.covariance).description,
+                                         allowed: "the covariance must be symmetric positive definite\(Self.eigenvalueNote(target.covariance))")
+        }
+    }
+
+    /// ρ₀ from the `start` keys.
+    public func startDistribution() throws -> GaussianMixture {
+        let d = dimension
+        let k = start.weights.count
+        let weightsText = ConfigValue.vector(start.weights).description
+        guard k >= 1 else { throw ConfigError.outOfRange(key: "start.weights", value: weightsText, allowed: "give at least one weight") }
+        if let negative = start.weights.first(where: { $0 < 0 }) {
+            throw ConfigError.outOfRange(key: "start.weights", value: weightsText, allowed: "weights must be non-negative (found \(negative))")
+        }
+        let total = start.weights.reduce(0, +)
+        if abs(total - 1) > GaussianMixture.weightTolerance {
+            throw ConfigError.outOfRange(key: "start.weights", value: weightsText, allowed: "the weights must sum to 1 (they sum to \(total))")
+        }
+        guard start.means.count == k else {
+            throw ConfigError.outOfRange(key: "start.means", value: ConfigValue.matrix(start.means).description,
+                                         allowed: "give one mean per weight (\(k) weights, \(start.means.count) means)")
+        }
+        guard start.covariances.count == k else {
+            throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
+                                         allowed: "give one covariance per weight (\(k) weights, \(start.covariances.count) covariances)")
+        }
+        var components = [Gaussian]()
+        for i in 0..<k {
+            guard start.means[i].count == d else {
+                throw ConfigError.outOfRange(key: "start.means", value: ConfigValue.vector(start.means[i]).description,
+                                             allowed: "each mean must have length \(d), the dimension of target.mean")
+            }
+            try checkSquare(start.covariances[i], key: "start.covariances", dimension: d)
+            do {
+                components.append(try Gaussian(mean: start.means[i], covariance: Matrix(start.covariances[i])))
+            } catch {
+                throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrix(start.covariances[i]).description,
+                                             allowed: "each covariance must be symmetric positive definite\(Self.eigenvalueNote(start.covariances[i]))")
+            }
+        }
+        return try GaussianMixture(weights: start.weights, components: components)
+    }
+
+    private func checkSquare(_ m: [[Double]], key: String, dimension d: Int) throws {
+        guard m.count == d, m.allSatisfy({ $0.count == d }) else {
+            throw ConfigError.outOfRange(key: key, value: ConfigValue.matrix(m).description,
+                                         allowed: "it must be a \(d)×\(d) matrix to match the dimension of target.mean")
+        }
+    }
+
+    private static func eigenvalueNote(_ m: [[Double]]) -> String {
+        let matrix = Matrix(m)
+        guard matrix.asymmetry <= Matrix.symmetryTolerance else { return " (it is not symmetric)" }
+        guard let smallest = try? matrix.symmetricEigen().values.first else { return "" }
+        return " (its smallest eigenvalue is \(String(format: "%.4g", smallest)))"
+    }
+}

@@ -1,0 +1,60 @@
+import GradientFlows
+import NumericalCore
+import Probability
+
+/// The closed-form Ornstein–Uhlenbeck solution ρ_{kh} (DESIGN.md §1.1): exact moments,
+/// exact Gaussian when the start is a single Gaussian, fresh samples at every step.
+public final class AnalyticMethod: FlowMethod {
+    public let name = "analytic"
+    public let flow: OrnsteinUhlenbeckFlow
+    let timeStep: Double
+    let sampleCount: Int
+    let config: ExperimentConfig
+    var generator: RandomGenerator
+
+    public init(config: ExperimentConfig, generator: RandomGenerator) throws {
+        self.config = config
+        flow = try OrnsteinUhlenbeckFlow(start: config.startDistribution(), target: config.targetDistribution())
+        timeStep = config.flow.timeStep
+        sampleCount = config.output.sampleCount
+        self.generator = generator
+    }
+
+    public func advance(to step: Int) throws -> MethodState {
+        let t = Double(step) * timeStep
+        let marginal = try flow.marginal(at: t)
+        let samples = marginal.sample(count: sampleCount, using: &generator)
+        return MethodState(samples: samples,
+                           gaussian: marginal.components.count == 1 ? marginal.components[0] : nil,
+                           metrics: MethodState.momentMetrics(mean: flow.mean(at: t), covariance: flow.covariance(at: t)),
+                           density: ClosedFormDensity.onGrid(marginal, config: config),
+                           quantiles: ClosedFormDensity.quantiles(marginal))
+    }
+}
+
+/// The exact JKO iterates of a Gaussian start (commuting case, DESIGN.md §1.1).
+public final class GaussianJKOMethod: FlowMethod {
+    public let name = "gaussian-jko"
+    let jko: GaussianJKO
+    let sampleCount: Int
+    var generator: RandomGenerator
+    var current: Gaussian
+    let config: ExperimentConfig
+
+    public init(config: ExperimentConfig, generator: RandomGenerator) throws {
+        self.config = config
+        jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
+        current = try config.startDistribution().components[0]
+        sampleCount = config.output.sampleCount
+        self.generator = generator
+    }
+
+    public func advance(to step: Int) throws -> MethodState {
+        if step > 0 { current = try jko.step(from: current) }
+        let law = GaussianMixture(current)
+        return MethodState(samples: current.sample(count: sampleCount, using: &generator), gaussian: current,
+                           metrics: MethodState.momentMetrics(mean: current.mean, covariance: current.covariance),
+                           density: ClosedFormDensity.onGrid(law, config: config),
+                           quantiles: ClosedFormDensity.quantiles(law))
+    }
+}

@@ -1,0 +1,50 @@
+import GradientFlows
+import NumericalCore
+import Probability
+
+/// One column of a run: a way of computing ρ_k at every JKO step k = 0…K (the analytic
+/// flow, the exact Gaussian JKO, a particle scheme, a neural flow, …).
+///
+/// The runner calls ``advance(to:)`` with k = 0, 1, …, K in order; a method keeps whatever
+/// state it needs between calls. New methods plug in by conforming and being listed in
+/// ``MethodRegistry``.
+public protocol FlowMethod: AnyObject {
+    /// The method's name in configs, file names and metric columns (`gaussian-jko`).
+    var name: String { get }
+    /// Computes the state at step `step` (called in order, from 0).
+    func advance(to step: Int) throws -> MethodState
+}
+
+/// What a method reports at one step.
+public struct MethodState {
+    /// Samples `[n, d]` of ρ_k (saved as `.npy`, used for cloud-to-cloud metrics).
+    public var samples: Matrix
+    /// ρ_k exactly, when it is a Gaussian (enables exact Bures–W₂ and symmetric KL).
+    public var gaussian: Gaussian?
+    /// Method-specific per-step metrics, unprefixed (`mean_1`, `newton_iterations`, …).
+    public var metrics: [(String, Double)]
+    /// ρ_k on the config's grid (`grid.*`): cell values, flat row-major `[cells]` or
+    /// `[cells, cells]`; saved as `density/step-KKKK.npy` when present.
+    public var density: [Double]?
+    /// ρ_k's exact 1D quantile function (particles, cell densities), for exact W₂ between methods.
+    public var quantiles: Wasserstein1D?
+
+    public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
+                density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {
+        self.samples = samples
+        self.gaussian = gaussian
+        self.metrics = metrics
+        self.density = density
+        self.quantiles = quantiles
+    }
+}
+
+extension MethodState {
+    /// Mean and covariance entries as metrics (`mean_1…`, `cov_11`, `cov_12`, …, upper triangle).
+    public static func momentMetrics(mean: [Double], covariance: Matrix) -> [(String, Double)] {
+        var out = [(String, Double)]()
+        for (i, m) in mean.enumerated() { out.append(("mean_\(i + 1)", m)) }
+        for i in 0..<covariance.rows { for j in i..<covariance.columns { out.append(("cov_\(i + 1)\(j + 1)", covariance[i, j])) } }
+        return out
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import NumericalCore
+import OptimalTransport
+import Probability
+
+/// Runs an experiment into a run folder: for k = 0…K, every method's state, its samples,
+/// and one `metrics.csv` row with each method's metrics (prefixed by the method name) and
+/// the gap of every other method to the reference method (the first in `methods`):
+///
+/// - `w2_METHOD`: W₂ to the reference — exact Bures–W₂ when both states are Gaussians,
+///   otherwise between the Gaussian fits of the two sample clouds (`w2fit_METHOD`);
+/// - `symkl_METHOD`: symmetric KL between the two Gaussians (or their fits).
+///
+/// Metrics are appended after each step, so a run stopped by an error keeps every
+/// finished step on disk; the error names the step.
+public struct ExperimentRunner {
+    public let config: ExperimentConfig
+    public let folder: RunFolder
+
+    public init(config: ExperimentConfig, folder: RunFolder) {
+        self.config = config
+        self.folder = folder
+    }
+
+    public struct StepFailure: Error, CustomStringConvertible {
+        public let step: Int
+        public let method: String
+        public let underlying: Error
+        public var description: String {
+            "step \(step) of method '\(method)' failed: \(underlying); steps 0…\(step - 1) are saved in the run folder"
+        }
+    }
+
+    /// Writes config.toml and run.json, then runs every step.
+    @discardableResult
+    public func run(source: String, command: String, progress: ProgressReporter? = nil) throws -> MetricsTable {
+        try AtomicFile.write(ConfigLoader.render(config, header: "Resolved config of run '\(config.name)' (jko \(JKOKitVersion.current), seed \(config.seed))"),
+                             to: folder.configURL)
+        try RunManifest(config: config, source: source, command: command).write(to: folder)
+        folder.log("jko \(JKOKitVersion.current): \(command)")
+        let methods = try config.methods.enumerated().map { i, name in
+            try MethodRegistry.make(name, config: config, generator: MethodRegistry.generator(seed: config.seed, methodIndex: i))
+        }
+        let reference = config.methods[0]
+        var table = MetricsTable()
+        for step in 0...config.flow.steps {
+            var row: [(String, Double)] = [("step", Double(step)), ("t", config.time(ofStep: step))]
+            var states = [MethodState]()
+            for method in methods {
+                let state: MethodState
+                do { state = try method.advance(to: step) } catch {
+                    folder.log("error: step \(step), method \(method.name): \(error)")
+                    throw StepFailure(step: step, method: method.name, underlying: error)
+                }
+                try folder.saveSamples(state.samples, step: step, method: method.name, reference: reference)
+                if let density = state.density {
+                    try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
+                }
+                row += state.metrics.map { ("\(method.name.replacingOccurrences(of: "-", with: "_"))_\($0.0)", $0.1) }
+                states.append(state)
+            }
+            for (method, state) in zip(methods.dropFirst(), states.dropFirst()) {
+                row += try gapMetrics(state, states[0], method: method.name)
+            }
+            row += exactGapMetrics(states, methods: methods.map(\.name))
+            table.append(row)
+            try AtomicFile.write(table.csv, to: folder.metricsURL)
+            progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
+        }
+        progress?.finish()
+        folder.log("finished \(config.flow.steps) steps")
+        return table
+    }
+
+    /// `w2exact_A_vs_B`: exact 1D W₂ between every pair of methods that report a quantile
+    /// function (particles, cell densities, closed forms on a fine grid).
+    func exactGapMetrics(_ states: [MethodState], methods: [String]) -> [(String, Double)] {
+        var out = [(String, Double)]()
+        for i in states.indices {
+            for j in (i + 1)..<max(i + 1, states.count) {
+                guard let a = states[i].quantiles, let b = states[j].quantiles else { continue }
+                let tag = { (name: String) in name.replacingOccurrences(of: "-", with: "_") }
+                out.append(("w2exact_\(tag(methods[j]))_vs_\(tag(methods[i]))", a.squaredDistance(to: b).squareRoot()))
+            }
+        }
+        return out
+    }
+
+    func gapMetrics(_ state: MethodState, _ reference: MethodState, method: String) throws -> [(String, Double)] {
+        let tag = method.replacingOccurrences(of: "-", with: "_")
+        if let a = state.gaussian, let b = reference.gaussian {
+            return [("w2_\(tag)", try BuresWasserstein.distance(a, b)), ("symkl_\(tag)", a.symmetricKL(b))]
+        }
+        let a = try Gaussian.fit(state.samples), b = try Gaussian.fit(reference.samples)
+        return [("w2fit_\(tag)", try BuresWasserstein.distance(a, b)), ("symklfit_\(tag)", a.symmetricKL(b))]
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Progress of long work: on a terminal, one line rewritten in place (step, iteration,
+/// rate, time left); otherwise plain lines at most every `plainInterval` seconds.
+public final class ProgressReporter: @unchecked Sendable {
+    public let label: String
+    public let total: Int
+    let isTerminal: Bool
+    let plainInterval: TimeInterval
+    let started = Date()
+    var lastPrint = Date.distantPast
+    var finished = false
+
+    /// - Parameters:
+    ///   - total: units of work (e.g. JKO steps × iterations per step).
+    ///   - isTerminal: defaults to whether standard error is a terminal.
+    public init(label: String, total: Int, isTerminal: Bool = isatty(2) != 0, plainInterval: TimeInterval = 5) {
+        self.label = label
+        self.total = max(total, 1)
+        self.isTerminal = isTerminal
+        self.plainInterval = plainInterval
+    }
+
+    /// The line for `done` units of work out of `total`, with an optional detail
+    /// (e.g. "step 3/20, iteration 120/500, loss 0.12").
+    public func line(done: Int, detail: String) -> String {
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : .nan
+        let percent = 100 * Double(done) / Double(total)
+        return String(format: "%@ %5.1f%% %@ | %.1f/s | %@ left", label, percent, detail, rate, ProgressReporter.duration(left))
+    }
+
+    public func update(done: Int, detail: String) {
+        let now = Date()
+        if isTerminal {
+            guard now.timeIntervalSince(lastPrint) >= 0.1 || done >= total else { return }
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(done: done, detail: detail)).utf8))
+        } else {
+            guard now.timeIntervalSince(lastPrint) >= plainInterval || done >= total else { return }
+            FileHandle.standardError.write(Data((line(done: done, detail: detail) + "\n").utf8))
+        }
+        lastPrint = now
+    }
+
+    /// Ends the in-place line (a newline on a terminal).
+    public func finish() {
+        guard !finished else { return }
+        finished = true
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "--" }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
+             : s >= 60 ? String(format: "%dm%02ds", s / 60, s % 60) : "\(s)s"
+    }
+}

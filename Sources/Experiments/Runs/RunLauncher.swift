@@ -1,0 +1,44 @@
+import Foundation
+
+/// The shared set-up of `jko run` and `jko demo`: resolve the config (preset or file,
+/// overrides, seed), validate it before any work, and make the run folder.
+public enum RunLauncher {
+    /// - Parameters:
+    ///   - source: a preset name or a TOML file path.
+    ///   - overrides: `key=value` strings applied in order.
+    ///   - seed: replaces the config's seed when given.
+    ///   - out: the run folder; defaults to `runs/NAME`.
+    ///   - force: overwrite an existing folder.
+    public static func prepare(source: String, overrides: [String], seed: Int?, out: String?,
+                               force: Bool) throws -> (config: ExperimentConfig, folder: RunFolder) {
+        var all = overrides
+        if let seed { all.append("seed=\(seed)") }
+        let config = try ConfigLoader.resolve(source, overrides: all)
+        let url = URL(fileURLWithPath: out ?? "runs/\(config.name)")
+        return (config, try RunFolder.create(at: url, force: force))
+    }
+
+    /// The demo's folder may be replaced only when it holds an earlier demo run (its
+    /// run.json says so); any other folder at that path is left alone.
+    public static func prepareDemo(out: String, overrides: [String]) throws -> (config: ExperimentConfig, folder: RunFolder) {
+        let url = URL(fileURLWithPath: out)
+        var replace = false
+        if FileManager.default.fileExists(atPath: url.path) {
+            let manifest = try? RunFolder(url: url).manifest()
+            guard manifest?.source == "demo" else {
+                throw DemoError.foreignFolder(url.path)
+            }
+            replace = true
+        }
+        let config = try ConfigLoader.resolve("ou-2d", overrides: overrides)
+        return (config, try RunFolder.create(at: url, force: replace))
+    }
+
+    public enum DemoError: Error, CustomStringConvertible {
+        case foreignFolder(String)
+        public var description: String {
+            "\(path) exists and was not written by 'jko demo'; move it away or pass --out to choose another folder"
+        }
+        var path: String { if case let .foreignFolder(p) = self { return p }; return "" }
+    }
+}

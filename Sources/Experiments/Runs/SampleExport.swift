@@ -1,0 +1,46 @@
+import Foundation
+import GradientFlows
+import NumericalCore
+import Probability
+
+/// `jko sample`: samples of step K of a run. Methods with a closed form (`analytic`,
+/// `gaussian-jko`) draw fresh samples of any count; others return a seeded random subset
+/// (without replacement) of the samples the run saved.
+public enum SampleExport {
+    public enum SampleError: Error, CustomStringConvertible {
+        case stepOutOfRange(step: Int, steps: Int)
+        case unknownMethod(String, [String])
+        case tooMany(requested: Int, saved: Int, method: String)
+        public var description: String {
+            switch self {
+            case let .stepOutOfRange(step, steps): return "step \(step) is outside the run's steps 0…\(steps); pick a step in that range"
+            case let .unknownMethod(m, all): return "the run has no method '\(m)'; it has \(all.joined(separator: ", "))"
+            case let .tooMany(n, saved, m): return "method '\(m)' saved only \(saved) samples per step, fewer than the \(n) requested; ask for at most \(saved)"
+            }
+        }
+    }
+
+    public static func samples(of folder: RunFolder, step: Int, count: Int, seed: Int, method: String? = nil) throws -> Matrix {
+        let config = try folder.config()
+        guard (0...config.flow.steps).contains(step) else { throw SampleError.stepOutOfRange(step: step, steps: config.flow.steps) }
+        let chosen = method ?? config.methods[0]
+        guard config.methods.contains(chosen) else { throw SampleError.unknownMethod(chosen, config.methods) }
+        var rng = RandomGenerator(seed: UInt64(seed))
+        switch chosen {
+        case "analytic":
+            let flow = try OrnsteinUhlenbeckFlow(start: config.startDistribution(), target: config.targetDistribution())
+            return try flow.sample(count: count, at: config.time(ofStep: step), using: &rng)
+        case "gaussian-jko":
+            let jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
+            return try jko.iterates(from: config.startDistribution().components[0], stepCount: step)[step].sample(count: count, using: &rng)
+        default:
+            let saved = try folder.loadSamples(step: step, method: chosen, reference: config.methods[0])
+            guard count <= saved.rows else { throw SampleError.tooMany(requested: count, saved: saved.rows, method: chosen) }
+            var order = Array(0..<saved.rows)
+            order.shuffle(using: &rng)
+            var out = Matrix(rows: count, columns: saved.columns)
+            for i in 0..<count { for j in 0..<saved.columns { out[i, j] = saved[order[i], j] } }
+            return out
+        }
+    }
+}

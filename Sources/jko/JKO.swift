@@ -1,0 +1,35 @@
+import ArgumentParser
+import Experiments
+
+/// `jko`: the command-line face of JKOKit. Parsing and printing only; the work lives in
+/// the Experiments module.
+@main
+struct JKO: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jko",
+        abstract: "Wasserstein gradient flows, exact and neural, side by side.",
+        version: JKOKitVersion.current,
+        subcommands: [
+            DemoCommand.self,
+            RunCommand.self,
+            ConfigCommand.self,
+            SampleCommand.self,
+            BenchCommand.self,
+            PlotCommand.self,
+            FigureCommand.self,
+        ]
+    )
+}
+
+/// Options shared by commands that start a run.
+struct RunOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one config key (TOML value syntax), repeatable.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Seed of every random choice (overrides the config's seed).")
+    var seed: Int?
+
+    func validate() throws {
+        if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
+    }
+}

@@ -1,0 +1,105 @@
+import Autodiff
+import NumericalCore
+import XCTest
+import _TestSupport
+
+/// Gradients of gradients (the R1 penalty's d/dθ E|∇ₓ v(x; θ)|²) against central
+/// differences of the first-order gradient norm, which the gradient table checks.
+final class SecondOrderTests: XCTestCase {
+    /// v(x; θ) = Σ_rows W₂·act(W₁x + b₁) + x·c (a small MLP potential plus a linear term),
+    /// θ = (W₁ `[7, 3]`, b₁ `[7]`, W₂ `[1, 7]`, c `[3, 1]`), x `[5, 3]`.
+    func potential(_ x: Tensor<Double>, _ θ: [Tensor<Double>],
+                   _ activation: (Tensor<Double>) -> Tensor<Double>) -> Tensor<Double> {
+        let hidden = activation(linear(x, weight: θ[0], bias: θ[1]))
+        return (linear(hidden, weight: θ[2], bias: nil) + matmul(x, θ[3])).sum()
+    }
+
+    /// |∇ₓ v|² by a first-order (top-level) gradient.
+    func penalty(_ x: Tensor<Double>, _ θ: [Tensor<Double>],
+                 _ activation: @escaping (Tensor<Double>) -> Tensor<Double>) -> Double {
+        let g = gradient(at: x) { potential($0, θ, activation) }
+        return (g * g).sum().scalar
+    }
+
+    func parameters(seed: UInt64) -> (x: Tensor<Double>, θ: [Tensor<Double>]) {
+        var generator = RandomGenerator(seed: seed)
+        let x = Tensor<Double>.randomNormal(shape: [5, 3], using: &generator)
+        let θ = [[7, 3], [7], [1, 7], [3, 1]].map { Tensor<Double>.randomNormal(shape: $0, using: &generator) }
+        return (x, θ)
+    }
+
+    func testGradientOfGradientNormMatchesFiniteDifferences() {
+        let activations: [(String, (Tensor<Double>) -> Tensor<Double>)] = [
+            ("silu", { $0.silu() }), ("tanh", { $0.tanh() }), ("sigmoid", { $0.sigmoid() }),
+            ("softplus", { $0.softplus() }), ("leaky relu", { $0.leakyRelu(slope: 0.1) }),
+            ("exp·log1p∘x²", { $0.exp() * 0.1 + ($0 * $0).log1p() }),
+        ]
+        for (name, activation) in activations {
+            let (x, θ) = parameters(seed: 11)
+            let (value, gradients) = valueWithGradient(at: θ) { θ in
+                let g = gradient(at: x) { potential($0, θ, activation) }
+                return (g * g).sum()
+            }
+            assertClose(value.scalar, penalty(x, θ, activation), rtol: 1e-12, "\(name): value")
+            let expected = finiteDifferenceGradients(of: { penalty(x, $0, activation) }, at: θ)
+            for k in θ.indices {
+                XCTAssertEqual(gradients[k].shape, θ[k].shape, "\(name): shape of gradient \(k)")
+                // Same tolerance argument as the gradient table (O(1) values, ε = 1e-5).
+                assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "\(name): parameter \(k)")
+            }
+        }
+    }
+
+    /// The inner input is itself computed from the outer parameters (y = x·A, as the
+    /// potential is evaluated at the map's output): d/dA and d/dθ of |∇_y v(y; θ)|².
+    func testSecondOrderThroughRecordedInput() {
+        let (x, θ) = parameters(seed: 12)
+        var generator = RandomGenerator(seed: 13)
+        let a = Tensor<Double>.randomNormal(shape: [3, 3], using: &generator)
+        func loss(_ p: [Tensor<Double>]) -> Tensor<Double> {
+            let y = matmul(x, p[4])
+            let g = gradient(at: y) { potential($0, Array(p[0..<4]), { $0.silu() }) }
+            return (g * g).sum() + y.squared().mean()
+        }
+        let (_, gradients) = valueWithGradient(at: θ + [a]) { loss($0) }
+        let expected = finiteDifferenceGradients(of: { loss($0).scalar }, at: θ + [a])
+        for k in expected.indices {
+            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "input \(k)")
+        }
+    }
+
+    /// Top-level gradients are plain values: using one in a later computation records
+    /// nothing and its own gradient is zero.
+    func testTopLevelGradientIsNotDifferentiable() {
+        let (x, θ) = parameters(seed: 14)
+        let g = gradient(at: x) { potential($0, θ, { $0.tanh() }) }
+        let (_, outer) = valueWithGradient(at: [θ[0]]) { _ in (g * g).sum() }
+        XCTAssertEqual(outer[0].doubles, [Double](repeating: 0, count: 21))
+    }
+
+    /// R1 on a small conv potential (conv stride 2 padding 1, SiLU, group norm, pooling,
+    /// upsampling, transposed conv): d/dθ |∇ₓ v(x; θ)|² against central differences.
+    func testSecondOrderThroughConvolutions() {
+        var generator = RandomGenerator(seed: 15)
+        let x = Tensor<Double>.randomNormal(shape: [2, 2, 6, 5], using: &generator)
+        let θ = [[4, 2, 3, 3], [4], [4], [4, 3, 2, 2], [1, 3, 1, 1]].map {
+            Tensor<Double>.randomNormal(shape: $0, standardDeviation: 0.5, using: &generator)
+        }
+        func potential(_ x: Tensor<Double>, _ θ: [Tensor<Double>]) -> Tensor<Double> {
+            let h = conv2d(x, weight: θ[0], bias: θ[1], stride: 2, padding: 1)       // [2, 4, 3, 3]
+                .groupNormalized(groups: 2, scale: θ[2]).silu()
+            let up = transposedConv2d(h, weight: θ[3], stride: 2)                      // [2, 3, 6, 6]
+            let z = conv2d(up.upsampledNearest(factor: 2).averagePooled(size: 2), weight: θ[4]).softplus()
+            return (z * z).sum() * 0.1
+        }
+        func penalty(_ θ: [Tensor<Double>]) -> Tensor<Double> {
+            let g = gradient(at: x) { potential($0, θ) }
+            return (g * g).sum()
+        }
+        let (_, gradients) = valueWithGradient(at: θ, of: penalty)
+        let expected = finiteDifferenceGradients(of: { penalty($0).scalar }, at: θ)
+        for k in θ.indices {
+            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)")
+        }
+    }
+}

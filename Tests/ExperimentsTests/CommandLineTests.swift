@@ -1,0 +1,74 @@
+import Foundation
+import NumericalCore
+import XCTest
+
+/// The `jko` executable, run as a user would: exit codes and the sentences it prints.
+final class CommandLineTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("jko-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    /// The `jko` binary next to the test bundle.
+    var executable: URL {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [here, here.deletingLastPathComponent()].map { $0.appendingPathComponent("jko") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    func jko(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = scratch
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testVersionHelpAndConfigList() throws {
+        let version = try jko(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.output.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+        let help = try jko(["--help"])
+        for sub in ["demo", "run", "config", "sample", "bench"] { XCTAssertTrue(help.output.contains(sub), help.output) }
+        let list = try jko(["config", "list"])
+        XCTAssertTrue(list.output.contains("ou-mixture-2d"))
+    }
+
+    func testBadOverrideFailsBeforeWritingAnything() throws {
+        let result = try jko(["run", "ou-2d", "--set", "flow.time_step=-1", "--out", "r"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.output.contains("config key 'flow.time_step' = -1 is not allowed: the time step must be a finite number > 0"), result.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("r").path))
+        let badSeed = try jko(["run", "ou-2d", "--seed=-3"])
+        XCTAssertNotEqual(badSeed.status, 0)
+        XCTAssertTrue(badSeed.output.contains("--seed must be ≥ 0, got -3"), badSeed.output)
+    }
+
+    func testConfigShowRunsBackAndSampleWritesNPY() throws {
+        let shown = try jko(["config", "show", "ou-1d", "--set", "flow.steps=2", "--set", "output.sample_count=10"])
+        XCTAssertEqual(shown.status, 0)
+        try shown.output.write(to: scratch.appendingPathComponent("my.toml"), atomically: true, encoding: .utf8)
+        let run = try jko(["run", "my.toml", "--out", "r", "--seed", "4"])
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("r/samples/step-0002.npy").path))
+        let again = try jko(["run", "my.toml", "--out", "r"])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.output.contains("already exists; pass --force"), again.output)
+        let sample = try jko(["sample", "r", "--step", "2", "--count", "7", "--out", "s.npy"])
+        XCTAssertEqual(sample.status, 0, sample.output)
+        XCTAssertEqual(try NPYArray(contentsOf: scratch.appendingPathComponent("s.npy")).shape, [7, 1])
+        let badStep = try jko(["sample", "r", "--step", "9", "--out", "s.npy"])
+        XCTAssertNotEqual(badStep.status, 0)
+        XCTAssertTrue(badStep.output.contains("step 9 is outside the run's steps 0…2"), badStep.output)
+    }
+}
