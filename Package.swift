@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Plotting",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["README.md"],
