@@ -10,15 +10,17 @@ import Probability
 ///   also the Newton iterations per step.
 /// - 2D finite volumes on 256×256 cells of [−3, 3]², double well, implicit Euler with
 ///   Δt = 0.01 to t = 1 (goal ≤ 30 s); also the conjugate-gradient iterations per step.
+/// - 2D moving-mesh JKO, about 10⁴ nodes, time per JKO step (goal ≤ 2 s): see
+///   `ExactBenchmark+Mesh.swift`.
 /// - The convergence studies of ``ExactConvergenceStudy`` (observed orders in h, 1/N, Δx).
-/// `quick` shrinks everything (N = 10³, 64×64, two levels per study) for smoke runs.
+/// `quick` shrinks them (N = 10³, 64×64, 24×24 mesh cells, two levels per study) for smoke runs.
 public enum ExactBenchmark {
     public static func run(quick: Bool) throws -> BenchmarkReport {
         var report = BenchmarkReport(suite: "exact")
         try particleTiming(&report, quick: quick)
         try finiteVolumeTiming(&report, quick: quick)
+        try meshTiming(&report, quick: quick)
         try ExactConvergenceStudy.run(&report, quick: quick)
-        // The 2D moving-mesh JKO timing (about 10⁴ nodes, goal ≤ 2 s per step) is added here.
         report.notes.append("Parallel.coreCount = \(Parallel.coreCount); the machine is shared, so timings are best-of-N")
         return report
     }
