@@ -12,13 +12,15 @@ import Probability
 ///   Δt = 0.01 to t = 1 (goal ≤ 30 s); also the conjugate-gradient iterations per step.
 /// - 2D moving-mesh JKO, about 10⁴ nodes, time per JKO step (goal ≤ 2 s): see
 ///   `ExactBenchmark+Mesh.swift`.
-/// `quick` shrinks them (N = 10³, 64×64, 24×24 mesh cells) for smoke runs.
+/// - The convergence studies of ``ExactConvergenceStudy`` (observed orders in h, 1/N, Δx).
+/// `quick` shrinks them (N = 10³, 64×64, 24×24 mesh cells, two levels per study) for smoke runs.
 public enum ExactBenchmark {
     public static func run(quick: Bool) throws -> BenchmarkReport {
         var report = BenchmarkReport(suite: "exact")
         try particleTiming(&report, quick: quick)
         try finiteVolumeTiming(&report, quick: quick)
         try meshTiming(&report, quick: quick)
+        try ExactConvergenceStudy.run(&report, quick: quick)
         report.notes.append("Parallel.coreCount = \(Parallel.coreCount); the machine is shared, so timings are best-of-N")
         return report
     }
