@@ -70,10 +70,12 @@ public struct MeshJKO: Sendable {
         self.maximumConjugateGradientIterations = maximumConjugateGradientIterations
     }
 
-    /// The discrete free energy F(ρ) = Σ_T mass_T log(mass_T/area_T) + Σᵢ mᵢV(xᵢ) of an
-    /// iterate (KL(ρ‖e^{−V}) − log Z up to the lumping of ∫ρV); +∞ for a tangled mesh.
+    /// The discrete free energy F(ρ) = Σ_T mass_T log(mass_T/area_T) + Σᵢ mᵢV(xᵢ) + log Z of
+    /// an iterate: KL(ρ‖e^{−V}/Z) up to the lumping of ∫ρV (log Z from the potential when it
+    /// knows it, else 0, the same convention as the finite volumes); +∞ for a tangled mesh.
     public func energy(of state: MeshJKOState) -> Double {
         MeshObjective(state: state, timeStep: timeStep, potential: potential).freeEnergy(state.positions)
+            + (potential.logPartitionFunction ?? 0)
     }
 
     /// ρ_{k+1} from ρ_k = `state`.
