@@ -15,6 +15,8 @@ enum ElementwiseFunction<Scalar: TensorScalar> {
     case leakySlope(Scalar)
     case power(Scalar)
     case tanh, sigmoid, softplus, silu, relu, sin, cos
+    /// SiLU′(x) = σ(x)(1 + x(1 − σ(x))).
+    case siluDerivative
     /// min(max(x, lower), upper).
     case clamp(Scalar, Scalar)
     /// 1 where lower < x < upper, else 0; a constant in differentiation.
@@ -135,6 +137,13 @@ extension Tensor {
             return mapKernel(self, minimumChunk: cheap) { x, y, r in
                 for i in r { y[i] = x[i] > lower && x[i] < upper ? 1 : 0 }
             }
+        case .siluDerivative:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r {
+                    let s = logistic(x[i])
+                    y[i] = s * (1 + x[i] * (1 - s))
+                }
+            }
         case .relu:
             return mapKernel(self, minimumChunk: cheap) { x, y, r in
                 for i in r { y[i] = x[i] > 0 ? x[i] : 0 }
@@ -168,6 +177,14 @@ extension Tensor {
                 for i in r {
                     let s = logistic(x[i])
                     d[i] = g[i] * (s * (1 + x[i] * (1 - s)))
+                }
+            }
+        case .siluDerivative:
+            // SiLU″(x) = σ(1 − σ)(2 + x(1 − 2σ)).
+            return zipKernel(self, x, minimumChunk: KernelChunk.costly) { g, x, d, r in
+                for i in r {
+                    let s = logistic(x[i])
+                    d[i] = g[i] * (s * (1 - s) * (2 + x[i] * (1 - 2 * s)))
                 }
             }
         case .relu:

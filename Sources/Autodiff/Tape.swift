@@ -14,7 +14,8 @@ import NumericalCore
 ///
 /// A tape serves one thread (each thread has its own active tape); model code never sees it.
 final class Tape<Scalar: TensorScalar> {
-    typealias Pullback = (_ adjoint: Tensor<Scalar>, _ result: Tensor<Scalar>) -> [Tensor<Scalar>?]
+    /// Maps (ḡ, result, which operands need an adjoint) to the operands' adjoints.
+    typealias Pullback = (_ adjoint: Tensor<Scalar>, _ result: Tensor<Scalar>, _ needs: [Bool]) -> [Tensor<Scalar>?]
 
     struct Entry {
         let result: Tensor<Scalar>
@@ -57,6 +58,10 @@ final class Tape<Scalar: TensorScalar> {
     /// lowest of `targets`; returns the accumulated adjoint of each target (nil when the
     /// output does not depend on it).
     ///
+    /// Only entries that depend on a target are pulled back, and a pullback is asked
+    /// only for the operands that depend on one: a nested gradient with respect to the
+    /// data computes no weight adjoints.
+    ///
     /// With `createGraph`, the pullbacks record onto this tape, so the returned adjoints
     /// are recorded values; without it they are plain tensors.
     func adjoints(of output: Int, at targets: [Int], createGraph: Bool) -> [Tensor<Scalar>?] {
@@ -65,6 +70,11 @@ final class Tape<Scalar: TensorScalar> {
         adjoint[output] = Tensor.ones(entries[output].result.shape)
         var kept = [Bool](repeating: false, count: output + 1)
         for t in targets where t <= output { kept[t] = true }
+        // reaches[i]: entry i is a target or depends on one.
+        var reaches = kept
+        for i in lowest...output where !reaches[i] {
+            reaches[i] = entries[i].inputs.contains { $0 >= lowest && reaches[$0] }
+        }
 
         let wasRecording = isRecording
         isRecording = createGraph
@@ -74,9 +84,11 @@ final class Tape<Scalar: TensorScalar> {
             guard let ḡ = adjoint[i], let pullback = entries[i].pullback else { continue }
             if !kept[i] { adjoint[i] = nil }
             let entry = entries[i]
-            let operandAdjoints = pullback(ḡ, entry.result)
+            let needs = entry.inputs.map { $0 >= lowest && reaches[$0] }
+            guard needs.contains(true) else { continue }
+            let operandAdjoints = pullback(ḡ, entry.result, needs)
             assert(operandAdjoints.count == entry.inputs.count, "pullback returned a wrong number of adjoints")
-            for (k, input) in entry.inputs.enumerated() where input >= lowest {
+            for (k, input) in entry.inputs.enumerated() where needs[k] {
                 guard let contribution = operandAdjoints[k] else { continue }
                 precondition(contribution.shape == entries[input].result.shape,
                              "backward sweep: adjoint of shape \(contribution.shape) "

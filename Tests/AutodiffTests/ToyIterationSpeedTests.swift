@@ -150,6 +150,15 @@ final class ToyIterationSpeedTests: XCTestCase {
         print("group norm 64×32×28×28 fwd+bwd:", String(format: "%.1f ms", cpuTime(trials: 3) {
             _ = valueWithGradient(at: image) { $0.groupNormalized(groups: 8).sum() }
         } * 1e3))
+        let potential = ResidualMLP(input: 2, output: 1, noise: false, generator: &generator)
+        let data = Tensor<Float>.randomNormal(shape: [400, 2], using: &generator)
+        report("potential fwd+bwd") { _ = valueWithGradient(at: potential.parameters) { potential(data, nil, $0).mean() } }
+        report("potential + R1 (2nd order)") {
+            _ = valueWithGradient(at: potential.parameters) { φ in
+                let g = gradient(at: data) { potential($0, nil, φ).sum() }
+                return potential(data, nil, φ).mean() + (g * g).sum() * (0.1 / 400)
+            }
+        }
         report("map forward (no tape)") { _ = map(x2, x2, map.parameters) }
         report("map fwd+bwd") { _ = valueWithGradient(at: map.parameters) { map(x2, x2, $0).sum() } }
     }
