@@ -3,6 +3,7 @@
 public enum BenchmarkSuites {
     public static let all: [(name: String, summary: String, run: (_ quick: Bool) throws -> BenchmarkReport)] = [
         ("blas", "OpenBLAS sgemm/dgemm throughput on 1 and 2 threads (the peak other suites compare to)", BLASBenchmark.run),
+        ("transport", "exact W₂ at n = 1000/2000/4000 (goal ≤ 0.7× POT's ot.emd2), sliced W₂ at n = 10⁵, Sinkhorn at n = 2000", TransportBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
     ]
 
