@@ -29,7 +29,7 @@ let package = Package(
         // MARK: - Libraries
         .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Probability", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
-        .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
+        .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetworks", dependencies: ["Autodiff", "NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
@@ -47,7 +47,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", "NumericalCore", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", "OptimalTransport", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

@@ -45,7 +45,7 @@ public enum CloudDistance: String, CaseIterable, Sendable {
         case .mmd:
             return try MaximumMeanDiscrepancy().distance(source, target)
         case .sinkhorn:
-            let divergence = SinkhornDivergence(solver: SinkhornSolver(epsilon: epsilon, tolerance: 1e-6))
+            let divergence = SinkhornDivergence(solver: SinkhornSolver(epsilon: epsilon, tolerance: 1e-6, maximumIterations: 5000))
             return try divergence.evaluate(.uniform(source), .uniform(target)).value
         }
     }

@@ -112,19 +112,23 @@ struct JonkerVolgenant {
         var pred = [Int](repeating: 0, count: n)
         var cols = [Int](repeating: 0, count: n)
         var d = [Double](repeating: 0, count: n)
+        var prices = [Double](repeating: 0, count: n)
         pred.withUnsafeMutableBufferPointer { pb in
             cols.withUnsafeMutableBufferPointer { cb in
                 d.withUnsafeMutableBufferPointer { db in
-                    for k in 0..<freeCount {
-                        let start = freeRows[k]
-                        var j = shortestPath(from: start, pred: pb.baseAddress!, cols: cb.baseAddress!, d: db.baseAddress!)
-                        var i = -1
-                        while i != start {
-                            i = pb[j]
-                            y[j] = i
-                            let previous = x[i]
-                            x[i] = j
-                            j = previous
+                    prices.withUnsafeMutableBufferPointer { vb in
+                        let work = PathWork(pred: pb.baseAddress!, cols: cb.baseAddress!, d: db.baseAddress!, v: vb.baseAddress!)
+                        for k in 0..<freeCount {
+                            let start = freeRows[k]
+                            var j = shortestPath(from: start, work)
+                            var i = -1
+                            while i != start {
+                                i = pb[j]
+                                y[j] = i
+                                let previous = x[i]
+                                x[i] = j
+                                j = previous
+                            }
                         }
                     }
                 }
@@ -133,64 +137,76 @@ struct JonkerVolgenant {
         return freeCount
     }
 
+    /// Scratch of one shortest-path search, stored by *position* k in the column list:
+    /// `cols[k]` is a column, `d[k]` its tentative distance and `v[k]` its price, so the
+    /// hot loops read contiguous memory and only the cost row is gathered.
+    struct PathWork {
+        let pred: UnsafeMutablePointer<Int>
+        let cols: UnsafeMutablePointer<Int>
+        let d: UnsafeMutablePointer<Double>
+        let v: UnsafeMutablePointer<Double>
+
+        @inline(__always) func swapAt(_ a: Int, _ b: Int) {
+            let c = cols[a]; cols[a] = cols[b]; cols[b] = c
+            let t = d[a]; d[a] = d[b]; d[b] = t
+            let u = v[a]; v[a] = v[b]; v[b] = u
+        }
+    }
+
     /// Finds a free column reachable from `start` by a shortest alternating path and
-    /// updates the prices of the columns settled before it. Columns are partitioned in
-    /// `cols` as [ready | scan (current distance) | todo].
-    func shortestPath(from start: Int, pred: UnsafeMutablePointer<Int>, cols: UnsafeMutablePointer<Int>,
-                      d: UnsafeMutablePointer<Double>) -> Int {
+    /// updates the prices of the columns settled before it. Positions are partitioned as
+    /// [ready | scan (current distance) | todo].
+    func shortestPath(from start: Int, _ w: PathWork) -> Int {
         let startRow = cost + start * n
-        for j in 0..<n { cols[j] = j; pred[j] = start; d[j] = startRow[j] - v[j] }
+        for j in 0..<n { w.cols[j] = j; w.pred[j] = start; w.v[j] = v[j]; w.d[j] = startRow[j] - v[j] }
         var lo = 0, hi = 0, ready = 0, found = -1
         while found < 0 {
             if lo == hi {
                 ready = lo
-                // Move the columns at the smallest distance into the scan block [lo, hi).
+                // Move the positions at the smallest distance into the scan block [lo, hi).
                 hi = lo + 1
-                var smallest = d[cols[lo]]
+                var smallest = w.d[lo]
                 for k in hi..<n {
-                    let j = cols[k]
-                    if d[j] <= smallest {
-                        if d[j] < smallest { hi = lo; smallest = d[j] }
-                        cols[k] = cols[hi]
-                        cols[hi] = j
+                    let dk = w.d[k]
+                    if dk <= smallest {
+                        if dk < smallest { hi = lo; smallest = dk }
+                        w.swapAt(k, hi)
                         hi += 1
                     }
                 }
-                for k in lo..<hi where y[cols[k]] < 0 { found = cols[k] }
+                for k in lo..<hi where y[w.cols[k]] < 0 { found = w.cols[k] }
             }
-            if found < 0 { found = scan(&lo, &hi, pred: pred, cols: cols, d: d) }
+            if found < 0 { found = scan(&lo, &hi, w) }
         }
-        let smallest = d[cols[lo]]
+        let smallest = w.d[lo]
         for k in 0..<ready {
-            let j = cols[k]
-            v[j] += d[j] - smallest
+            v[w.cols[k]] += w.d[k] - smallest
         }
         return found
     }
 
-    /// Relaxes the todo columns through the rows of the scan block; returns a free column
+    /// Relaxes the todo positions through the rows of the scan block; returns a free column
     /// reached at the current distance, or −1 after emptying the scan block.
-    func scan(_ lo: inout Int, _ hi: inout Int, pred: UnsafeMutablePointer<Int>, cols: UnsafeMutablePointer<Int>,
-              d: UnsafeMutablePointer<Double>) -> Int {
+    func scan(_ lo: inout Int, _ hi: inout Int, _ w: PathWork) -> Int {
         var l = lo, h = hi
+        let cols = w.cols, d = w.d, prices = w.v
         while l != h {
-            var j = cols[l]
+            let j0 = cols[l]
+            let smallest = d[l]
             l += 1
-            let i = y[j]
-            let smallest = d[j]
+            let i = y[j0]
             let row = cost + i * n
-            let shift = row[j] - v[j] - smallest
+            let shift = row[j0] - prices[l - 1] - smallest
             var k = h
             while k < n {
-                j = cols[k]
-                let reduced = row[j] - v[j] - shift
-                if reduced < d[j] {
-                    d[j] = reduced
-                    pred[j] = i
+                let reduced = row[cols[k]] - prices[k] - shift
+                if reduced < d[k] {
+                    d[k] = reduced
+                    let j = cols[k]
+                    w.pred[j] = i
                     if reduced == smallest {
                         if y[j] < 0 { return j }
-                        cols[k] = cols[h]
-                        cols[h] = j
+                        w.swapAt(k, h)
                         h += 1
                     }
                 }
