@@ -30,14 +30,14 @@ let package = Package(
         .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Probability", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
-        .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
+        .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetworks", dependencies: ["Autodiff", "NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Plotting",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["README.md"],

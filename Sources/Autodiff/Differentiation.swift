@@ -109,7 +109,11 @@ extension Tensor {
         return tape.append(result, inputs: indices) { ḡ, y in pullback(ḡ, y, needs) }
     }
 
-    /// True while operations on this value are being recorded (used by pullbacks to
+    /// True when this value is recorded on the active, recording tape (operations on it
+    /// will be recorded).
+    var isRecorded: Bool { Tape<Scalar>.recording?.index(of: self) != nil }
+
+    /// True while the active tape records (used by pullbacks to
     /// choose between a fused first-order kernel and a differentiable composite).
     static var isRecording: Bool { Tape<Scalar>.recording != nil }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NumericalCore
 
 /// The record of one differentiable computation: a list of entries in the order the
@@ -11,7 +12,7 @@ import NumericalCore
 /// can themselves be differentiated. A first-order sweep turns recording off and costs
 /// only the arithmetic.
 ///
-/// A tape serves one thread; model code never sees it.
+/// A tape serves one thread (each thread has its own active tape); model code never sees it.
 final class Tape<Scalar: TensorScalar> {
     typealias Pullback = (_ adjoint: Tensor<Scalar>, _ result: Tensor<Scalar>) -> [Tensor<Scalar>?]
 
@@ -28,8 +29,7 @@ final class Tape<Scalar: TensorScalar> {
     var isRecording = true
 
     init() {
-        TapeRegistry.lastGeneration += 1
-        generation = TapeRegistry.lastGeneration
+        generation = TapeRegistry.nextGeneration()
         entries.reserveCapacity(1024)
     }
 
@@ -79,7 +79,8 @@ final class Tape<Scalar: TensorScalar> {
             for (k, input) in entry.inputs.enumerated() where input >= lowest {
                 guard let contribution = operandAdjoints[k] else { continue }
                 precondition(contribution.shape == entries[input].result.shape,
-                             "backward sweep: adjoint of shape \(contribution.shape) for a value of shape \(entries[input].result.shape)")
+                             "backward sweep: adjoint of shape \(contribution.shape) "
+                             + "for a value of shape \(entries[input].result.shape)")
                 accumulate(contribution, into: &adjoint[input], inPlace: !createGraph)
             }
         }
@@ -99,17 +100,43 @@ final class Tape<Scalar: TensorScalar> {
     }
 }
 
-/// The active tape (of any scalar type) and the generation counter.
+/// The active tape of the calling thread (of any scalar type) and the generation counter.
+///
+/// Each thread has its own active tape (a pthread key), so separate threads may
+/// differentiate separate computations at the same time.
 enum TapeRegistry {
-    nonisolated(unsafe) static var active: AnyObject?
-    nonisolated(unsafe) static var lastGeneration = 0
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+    private static let counterLock = NSLock()
+    nonisolated(unsafe) private static var counter = 0
+
+    /// The calling thread's active tape (retained while set).
+    static var active: AnyObject? {
+        get { pthread_getspecific(key).map { Unmanaged<AnyObject>.fromOpaque($0).takeUnretainedValue() } }
+        set {
+            let old = pthread_getspecific(key)
+            pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
+            if let old { Unmanaged<AnyObject>.fromOpaque(old).release() }
+        }
+    }
+
+    /// A generation number never handed out before (process-wide).
+    static func nextGeneration() -> Int {
+        counterLock.lock()
+        defer { counterLock.unlock() }
+        counter += 1
+        return counter
+    }
 }
 
 /// y ← y + x over `count` contiguous scalars.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func addInPlace<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, count: Int) {
-    Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+    Parallel.forEachChunk(count: count, minimumChunk: KernelChunk.cheap) { range in
         for i in range { y[i] += x[i] }
     }
 }

@@ -28,7 +28,7 @@ extension Tensor {
     /// kernel also keeps σ(x), so a first-order sweep needs no second exponential.
     public func silu() -> Tensor {
         let x = self
-        guard Tensor.isRecording else { return applying(.silu) }
+        guard x.isRecorded else { return applying(.silu) }
         let (y, s) = siluAndLogistic()
         return Tensor.record(y, from: x) { ḡ, _ in
             guard Tensor.isRecording else { return ḡ.siluDerivativeTimes(input: x, logistic: s) }

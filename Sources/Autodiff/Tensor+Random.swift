@@ -19,7 +19,9 @@ extension Tensor {
         let out = Tensor(uninitializedShape: shape)
         let width = upperBound - lowerBound
         for i in 0..<out.scalarCount {
-            out.storage.base[i] = lowerBound + width * Scalar(generator.uniform())
+            // Rounding to Float can reach the upper bound (probability ≈ 2⁻²⁴); such a draw becomes the lower bound.
+            let value = lowerBound + width * Scalar(generator.uniform())
+            out.storage.base[i] = value < upperBound ? value : lowerBound
         }
         return out
     }

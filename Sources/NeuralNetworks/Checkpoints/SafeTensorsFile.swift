@@ -107,12 +107,16 @@ public struct SafeTensorsFile: Equatable, Sendable {
         }
 
         var parsed: [(entry: HeaderEntry, name: String)] = []
-        for (name, value) in header where name != "__metadata__" {
-            parsed.append((try HeaderEntry(name: name, json: value, dataLength: dataLength), name))
+        for name in header.keys.sorted() where name != "__metadata__" {
+            parsed.append((try HeaderEntry(name: name, json: header[name]!), name))
         }
-        parsed.sort { $0.entry.begin < $1.entry.begin }
+        parsed.sort { ($0.entry.begin, $0.entry.end) < ($1.entry.begin, $1.entry.end) }
         var expectedBegin = 0
         for (entry, name) in parsed {
+            guard entry.end <= dataLength else {
+                throw CheckpointError.corrupt(tensor: name, reason:
+                    "data ends at byte \(entry.end) but the data section has only \(dataLength) bytes (truncated file?)")
+            }
             guard entry.begin == expectedBegin else {
                 throw CheckpointError.corrupt(tensor: name, reason: entry.begin < expectedBegin
                     ? "data [\(entry.begin), \(entry.end)) overlaps the previous tensor"
@@ -142,14 +146,14 @@ public struct SafeTensorsFile: Equatable, Sendable {
     }
 }
 
-/// One tensor's header entry, validated against the data section's length.
+/// One tensor's header entry, checked for consistency (dtype, shape, offsets).
 private struct HeaderEntry {
     let dtype: SafeTensorsDType
     let shape: [Int]
     let begin: Int
     let end: Int
 
-    init(name: String, json: Any, dataLength: Int) throws {
+    init(name: String, json: Any) throws {
         func fail(_ reason: String) -> CheckpointError { .corrupt(tensor: name, reason: reason) }
         guard let dict = json as? [String: Any] else { throw fail("header entry is not an object") }
         guard let dtypeName = dict["dtype"] as? String else { throw fail("header entry has no dtype") }
@@ -166,9 +170,6 @@ private struct HeaderEntry {
         let needed = shape.reduce(1, *) * dtype.byteCount
         guard offsets[1] - offsets[0] == needed else {
             throw fail("holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(needed)")
-        }
-        guard offsets[1] <= dataLength else {
-            throw fail("data ends at byte \(offsets[1]) but the data section has only \(dataLength) bytes (truncated file?)")
         }
         self.dtype = dtype
         self.shape = shape

@@ -63,6 +63,7 @@ extension Layer {
 extension Optimizer where Scalar: TensorScalar {
     /// One optimisation step of every parameter of `layer`, in place; `gradients[k]` is the
     /// gradient of parameter k (as returned by `valueWithGradient(at: layer.parameters)`).
+    @inlinable
     public mutating func step<L: Layer>(_ layer: inout L, gradients: [Tensor<Scalar>]) where L.Scalar == Scalar {
         advance()
         var slot = 0

@@ -12,7 +12,7 @@ import Foundation
 /// The moments are kept in `Scalar` (Float for training); the bias corrections are computed
 /// in Double once per step. Memory: two buffers the size of the parameters.
 /// S-JKO's toy runs use β = (0.5, 0.9), η = 1e-4 (map) and 2e-5 (potential).
-public struct Adam<Scalar: BinaryFloatingPoint>: Optimizer {
+public struct Adam<Scalar: BinaryFloatingPoint & SIMDScalar>: Optimizer {
     public var learningRate: Double
     /// Decay of the first moment, β₁ ∈ [0, 1).
     public var beta1: Double
@@ -61,11 +61,14 @@ public struct Adam<Scalar: BinaryFloatingPoint>: Optimizer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(slot: Int, parameter: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>) {
         precondition(stepCount > 0, "call advance() before update(slot:…)")
         precondition(parameter.count == gradient.count,
                      "parameter slot \(slot): \(parameter.count) values but \(gradient.count) gradients")
         let n = parameter.count
+        guard n > 0 else { return }
         firstMoments.prepare(slot: slot, count: n)
         secondMoments.prepare(slot: slot, count: n)
         let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
@@ -76,14 +79,33 @@ public struct Adam<Scalar: BinaryFloatingPoint>: Optimizer {
         let size = stepSize, rc2 = inverseRootCorrection2
         firstMoments.buffers[slot].withUnsafeMutableBufferPointer { m in
             secondMoments.buffers[slot].withUnsafeMutableBufferPointer { v in
-                for i in 0..<n {
+                // Eight lanes at a time (SIMD square root and division vectorise; the
+                // scalar `squareRoot()` carries an errno branch that stops the vectoriser).
+                typealias Lanes = SIMD8<Scalar>
+                let width = Lanes.scalarCount
+                let pp = UnsafeMutableRawPointer(parameter.baseAddress!), gp = UnsafeRawPointer(gradient.baseAddress!)
+                let mp = UnsafeMutableRawPointer(m.baseAddress!), vp = UnsafeMutableRawPointer(v.baseAddress!)
+                var i = 0
+                while i + width <= n {
+                    let offset = i * MemoryLayout<Scalar>.stride
+                    let theta = pp.loadUnaligned(fromByteOffset: offset, as: Lanes.self) * shrink
+                    let g = gp.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + l2 * theta
+                    let mi = b1 * mp.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + c1 * g
+                    let vi = b2 * vp.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + c2 * g * g
+                    mp.storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
+                    vp.storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
+                    pp.storeBytes(of: theta - size * mi / (vi.squareRoot() * rc2 + eps), toByteOffset: offset, as: Lanes.self)
+                    i += width
+                }
+                while i < n {
                     let theta = parameter[i] * shrink
                     let g = gradient[i] + l2 * theta
                     let mi = b1 * m[i] + c1 * g
                     let vi = b2 * v[i] + c2 * g * g
                     m[i] = mi
                     v[i] = vi
-                    parameter[i] = theta - size * mi / ((vi).squareRoot() * rc2 + eps)
+                    parameter[i] = theta - size * mi / (vi.squareRoot() * rc2 + eps)
+                    i += 1
                 }
             }
         }

@@ -34,6 +34,8 @@ public struct SGD<Scalar: BinaryFloatingPoint>: Optimizer {
     public mutating func advance() { stepCount += 1 }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(slot: Int, parameter: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>) {
         precondition(parameter.count == gradient.count,
                      "parameter slot \(slot): \(parameter.count) values but \(gradient.count) gradients")

@@ -1,0 +1,81 @@
+import Autodiff
+import Foundation
+import NeuralNetworks
+import NumericalCore
+
+/// One S-JKO toy iteration (DESIGN.md §1.3) as the engine benchmark runs it: the toy map
+/// T(x, z) and potential v(y) in Float, KL conjugate Ψ*(t) = eᵗ − 1, one potential step
+/// then one map step on a batch of n samples:
+/// ```
+/// L_v = E_y[Ψ*(−v(y))] + E[v(T(x, z))]                        (T frozen)
+/// L_T = E[|T_old(x, z) − T(x, z')|² / (2h) − v(T(x, z'))]       (v frozen)
+/// ```
+/// x ~ N(0, I₂) (the prior μ₀), y from a ring of 8 Gaussians (centres at radius 4, std
+/// 0.5), z, z' ~ N(0, I₂); Adam β = (0.5, 0.9) with learning rates 1e-4 (map) and 2e-5
+/// (potential); h = 1; T_old is a frozen copy of the initial map (S-JKO step k ≥ 1).
+/// `benchmarks/reference/sjko_toy_iteration.py` is the same iteration in PyTorch.
+struct SJKOToyIteration {
+    var map: ToyMap<Float>
+    let previousMap: ToyMap<Float>
+    var potential: ToyPotential<Float>
+    var mapOptimizer = Adam<Float>(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
+    var potentialOptimizer = Adam<Float>(learningRate: 2e-5, beta1: 0.5, beta2: 0.9)
+    var generator: RandomGenerator
+    let batch: Int
+    let timeStep: Float = 1
+
+    init(batch: Int = 400, seed: UInt64 = 0) {
+        var rng = RandomGenerator(seed: seed)
+        map = ToyMap(generator: &rng)
+        previousMap = map
+        potential = ToyPotential(generator: &rng)
+        generator = rng
+        self.batch = batch
+    }
+
+    /// Samples of the ring of 8 Gaussians, `[n, 2]`.
+    mutating func targetSamples() -> Tensor<Float> {
+        var values = [Float](repeating: 0, count: 2 * batch)
+        for i in 0..<batch {
+            let angle = Double(Int(generator.next() % 8)) * Double.pi / 4
+            values[2 * i] = Float(4 * cos(angle) + 0.5 * generator.normal())
+            values[2 * i + 1] = Float(4 * sin(angle) + 0.5 * generator.normal())
+        }
+        return Tensor(shape: [batch, 2], scalars: values)
+    }
+
+    /// Runs the potential step and the map step; returns both losses.
+    mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
+        let x = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
+        let y = targetSamples()
+
+        // Potential step: T(x, z) is a constant here.
+        let moved = map(x, noise: Tensor.randomNormal(shape: [batch, 2], using: &generator))
+        let potential = self.potential
+        let (potentialLoss, potentialGradients) = valueWithGradient(at: potential.parameters) { p in
+            let v = potential.replacingParameters(p)
+            return (-v(y)).expm1().mean() + v(moved).mean()
+        }
+        potentialOptimizer.step(&self.potential, gradients: potentialGradients)
+
+        // Map step: v is a constant here.
+        let target = previousMap(x, noise: Tensor.randomNormal(shape: [batch, 2], using: &generator))
+        let z = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
+        let (map, v, scale) = (self.map, self.potential, 1 / (2 * timeStep))
+        let (mapLoss, mapGradients) = valueWithGradient(at: map.parameters) { p in
+            let out = map.replacingParameters(p)(x, noise: z)
+            let gap = target - out
+            return ((gap * gap).sum(alongAxis: 1) * scale - v(out)).mean()
+        }
+        mapOptimizer.step(&self.map, gradients: mapGradients)
+        return (potentialLoss.scalar, mapLoss.scalar)
+    }
+
+    /// GEMM FLOPs of one iteration (2 per multiply-add), counted from the networks:
+    /// potential step = T forward + 2 v forwards + their backward (≈ 2× forward);
+    /// map step = T_old and T forwards + v forward + v input-backward (≈ 1× forward)
+    /// + T backward (≈ 2× forward). Total 5·F_T + 8·F_v.
+    var flopsPerIteration: Int {
+        5 * map.flops(batch: batch) + 8 * potential.flops(batch: batch)
+    }
+}
