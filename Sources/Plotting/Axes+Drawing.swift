@@ -89,7 +89,7 @@ extension Axes {
             canvas.drawText(title, at: Point(x: frame.center.x, y: frame.minY - gap), style: titleStyle,
                             anchor: TextAnchor(.center, .bottom), angle: 0)
         }
-        if showsLegend { drawLegend(on: canvas, transform: layout.transform, style: style) }
+        if showsLegend { drawLegend(on: canvas, transform: layout.transform, cell: layout.cell, style: style) }
         colorBar?.draw(on: canvas, beside: frame, style: style)
     }
 
@@ -145,7 +145,7 @@ extension Axes {
         canvas.measure("Ag", style: TextStyle(fontSize: style.legendFontSize)).height + 2
     }
 
-    private func drawLegend(on canvas: Canvas, transform: PlotTransform, style: FigureStyle) {
+    private func drawLegend(on canvas: Canvas, transform: PlotTransform, cell: Rect, style: FigureStyle) {
         let frame = transform.frame
         var entries = elements.compactMap(\.legendEntry)
         guard !entries.isEmpty else { return }
@@ -178,7 +178,9 @@ extension Axes {
             // Under the tick labels and the x label, aligned with the frame's left edge.
             let tickHeight = showsAxes ? style.tickLength + 2 + canvas.measure("0", style: TextStyle(fontSize: style.tickFontSize)).height : 0
             let labelHeight = xLabel == nil ? 0 : canvas.measure("Ag", style: TextStyle(fontSize: style.labelFontSize)).height + style.padding / 2
-            box = Rect(x: frame.minX, y: frame.maxY + tickHeight + labelHeight + style.padding / 2, width: size.width, height: size.height)
+            // Shifted left, up to the cell's left edge, when it would run past the cell's right edge.
+            let x = max(cell.minX, min(frame.minX, cell.maxX - size.width))
+            box = Rect(x: x, y: frame.maxY + tickHeight + labelHeight + style.padding / 2, width: size.width, height: size.height)
         }
         canvas.setColor(Color.white.withAlpha(0.85))
         canvas.addRectangle(box)

@@ -91,7 +91,7 @@ extension RunFigures {
                 axes.add(Heatmap(values: scaled, x: box[0], y: box[1], colormap: .viridis, range: unit))
                 axes.add(ContourPlot(values: scaled, x: box[0], y: box[1], levels: levels, color: Color.white.withAlpha(0.6), width: 0.6))
                 axes.equalAspect = true
-                axes.title = row == 0 ? stepTitle(data, step) + ", peak " + TickFormatter.compact(peaks[column]) : nil
+                axes.title = row == 0 ? stepTitle(data, step) + ", peak " + String(format: "%.3g", peaks[column]) : nil
                 if column == 0 { axes.yLabel = "\(RunFigureData.title(of: method)): x₂" }
                 if row == methods.count - 1 { axes.xLabel = "x₁" }
                 if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: unit, label: "ρ / column peak") }

@@ -6,7 +6,8 @@ import Probability
 
 extension RunFigures {
     /// Per-step gaps to the reference (log scale) over the sampling noise floor: W₂ per method
-    /// (exact 1D W₂ when the run has it, else exact Bures–W₂, else W₂ between Gaussian fits),
+    /// (exact 1D W₂ when the run has it, else exact Bures–W₂, else exact W₂ between the sample
+    /// clouds, else W₂ between Gaussian fits),
     /// SymKL (exact or between fits), and the exact W₂ between the other methods when the run
     /// has those pairs (e.g. particle JKO against the exact JKO iterates). A run with one method
     /// gets its moments and the noise floor instead.
@@ -16,11 +17,11 @@ extension RunFigures {
         let reference = tag(data.reference)
         let others = data.methods.dropFirst().map(tag)
         func first(_ candidates: [String]) -> String? { candidates.first { table.columns.contains($0) } }
-        let w2Columns = others.compactMap { m in first(["w2exact_\(m)_vs_\(reference)", "w2_\(m)", "w2fit_\(m)"]) }
+        let w2Columns = others.compactMap { m in first(["w2exact_\(m)_vs_\(reference)", "w2_\(m)", "w2cloud_\(m)", "w2fit_\(m)"]) }
         let klColumns = others.compactMap { m in first(["symkl_\(m)", "symklfit_\(m)"]) }
         let pairColumns = table.columns.filter { $0.hasPrefix("w2exact_") && !$0.hasSuffix("_vs_\(reference)") }
         let floor = noiseFloor(data)
-        let floorLabel = "noise floor, n = \(floor.sampleCount) (10–90 %)"
+        let floorLabel = "Gaussian-fit noise floor, n = \(floor.sampleCount)"
         if !w2Columns.isEmpty || !klColumns.isEmpty {
             var panels: [(names: [String], floor: [Interval]?, title: String)] = [
                 (w2Columns, floor.w2, "W₂ to the reference"), (klColumns, floor.symmetricKL, "SymKL to the reference"),
@@ -28,7 +29,7 @@ extension RunFigures {
             if !pairColumns.isEmpty { panels.append((pairColumns, nil, "exact W₂ between the other methods")) }
             let figure = makeFigure(rows: 1, columns: panels.count,
                                     title: "Gaps per step of \(data.config.name); reference: \(RunFigureData.title(of: data.reference))",
-                                    panelWidth: 3.4, panelHeight: 2.7 + 0.17 * Double(max(w2Columns.count, klColumns.count, pairColumns.count) + 1))
+                                    panelWidth: 3.6, panelHeight: 2.7 + 0.17 * Double(max(w2Columns.count, klColumns.count, pairColumns.count) + 1))
             for (column, panel) in panels.enumerated() {
                 let axes = figure[0, column]
                 if let band = panel.floor, !floor.steps.isEmpty {
@@ -140,6 +141,7 @@ extension RunFigures {
             return method.replacingOccurrences(of: "-vs-", with: " vs ") + " (exact 1D)"
         }
         if parts[0].hasSuffix("fit") { return "\(method) (Gaussian fits)" }
+        if parts[0] == "w2cloud" { return "\(method) (sample clouds)" }
         if parts[0] == "w2" || parts[0] == "symkl" { return "\(method) (exact)" }
         return column.replacingOccurrences(of: "_", with: " ")
     }
