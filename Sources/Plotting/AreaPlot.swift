@@ -39,6 +39,10 @@ public struct AreaPlot: PlotElement {
         label.map { LegendEntry(label: $0, swatch: edgeColor.map { .line(color: $0, width: edgeWidth, dash: []) } ?? .patch(color: fillColor)) }
     }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: x, y: upper, in: box, transform: transform) + Self.count(x: x, y: lower, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         let indices = x.indices.filter { x[$0].isFinite && lower[$0].isFinite && upper[$0].isFinite }
         guard indices.count >= 2 else { return }

@@ -42,6 +42,10 @@ extension Axes {
             top += canvas.measure(title, style: TextStyle(fontSize: style.titleFontSize)).height + gap
         }
         if let colorBar { right = max(right, colorBar.width(on: canvas, style: style) + 4) }
+        if showsLegend, legendPlacement == .below {
+            let rows = elements.compactMap(\.legendEntry).count
+            if rows > 0 { bottom += Double(rows) * legendRowHeight(on: canvas, style: style) + 5 + gap }
+        }
         return AxesPlan(x: x, y: y, xTicks: xTicks, yTicks: yTicks, xTickLabels: xLabels, yTickLabels: yLabels,
                         margins: .init(left: left, top: top, right: right, bottom: bottom))
     }
@@ -85,7 +89,7 @@ extension Axes {
             canvas.drawText(title, at: Point(x: frame.center.x, y: frame.minY - gap), style: titleStyle,
                             anchor: TextAnchor(.center, .bottom), angle: 0)
         }
-        if showsLegend { drawLegend(on: canvas, frame: frame, style: style) }
+        if showsLegend { drawLegend(on: canvas, transform: layout.transform, cell: layout.cell, style: style) }
         colorBar?.draw(on: canvas, beside: frame, style: style)
     }
 
@@ -137,14 +141,19 @@ extension Axes {
         }
     }
 
-    private func drawLegend(on canvas: Canvas, frame: Rect, style: FigureStyle) {
+    private func legendRowHeight(on canvas: Canvas, style: FigureStyle) -> Double {
+        canvas.measure("Ag", style: TextStyle(fontSize: style.legendFontSize)).height + 2
+    }
+
+    private func drawLegend(on canvas: Canvas, transform: PlotTransform, cell: Rect, style: FigureStyle) {
+        let frame = transform.frame
         var entries = elements.compactMap(\.legendEntry)
         guard !entries.isEmpty else { return }
         let textStyle = TextStyle(fontSize: style.legendFontSize, color: style.textColor)
-        let rowHeight = canvas.measure("Ag", style: textStyle).height + 2
+        let rowHeight = legendRowHeight(on: canvas, style: style)
         // A legend never outgrows the plot area: the rows that do not fit become "… n more".
         let fitting = max(1, Int((frame.height - 13) / rowHeight))
-        if entries.count > fitting {
+        if legendPlacement != .below, entries.count > fitting {
             let hidden = entries.count - (fitting - 1)
             entries = Array(entries.prefix(fitting - 1)) + [LegendEntry(label: "… \(hidden) more", swatch: .none)]
         }
@@ -152,9 +161,27 @@ extension Axes {
         let labelWidth = entries.map { canvas.measure($0.label, style: textStyle).width }.max() ?? 0
         let size = Size(width: 4 + swatchWidth + 4 + labelWidth + 5, height: Double(entries.count) * rowHeight + 5)
         let inset = 4.0
-        let x = (legendCorner == .topLeft || legendCorner == .bottomLeft) ? frame.minX + inset : frame.maxX - inset - size.width
-        let y = (legendCorner == .topLeft || legendCorner == .topRight) ? frame.minY + inset : frame.maxY - inset - size.height
-        let box = Rect(x: x, y: y, width: size.width, height: size.height)
+        func box(at corner: LegendPlacement) -> Rect {
+            let x = (corner == .topLeft || corner == .bottomLeft) ? frame.minX + inset : frame.maxX - inset - size.width
+            let y = (corner == .topLeft || corner == .topRight) ? frame.minY + inset : frame.maxY - inset - size.height
+            return Rect(x: x, y: y, width: size.width, height: size.height)
+        }
+        var corner = legendPlacement
+        if corner == .best {
+            // The first corner (top right, top left, bottom right, bottom left) hiding the fewest points.
+            let candidates: [LegendPlacement] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
+            let hidden = candidates.map { c in elements.reduce(0) { $0 + $1.pointCount(in: box(at: c), transform: transform) } }
+            corner = candidates[hidden.firstIndex(of: hidden.min()!)!]
+        }
+        var box = box(at: corner)
+        if corner == .below {
+            // Under the tick labels and the x label, aligned with the frame's left edge.
+            let tickHeight = showsAxes ? style.tickLength + 2 + canvas.measure("0", style: TextStyle(fontSize: style.tickFontSize)).height : 0
+            let labelHeight = xLabel == nil ? 0 : canvas.measure("Ag", style: TextStyle(fontSize: style.labelFontSize)).height + style.padding / 2
+            // Shifted left, up to the cell's left edge, when it would run past the cell's right edge.
+            let x = max(cell.minX, min(frame.minX, cell.maxX - size.width))
+            box = Rect(x: x, y: frame.maxY + tickHeight + labelHeight + style.padding / 2, width: size.width, height: size.height)
+        }
         canvas.setColor(Color.white.withAlpha(0.85))
         canvas.addRectangle(box)
         canvas.fill()

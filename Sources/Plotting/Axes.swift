@@ -24,13 +24,15 @@ public final class Axes {
     public var showsGrid = false
     /// Show a legend when any element has a label.
     public var showsLegend = true
-    public var legendCorner: Corner = .topRight
+    /// Where the legend goes: a corner inside the plot area (`.best` picks the one hiding the
+    /// fewest data points), or `.below` the x label, in room of its own.
+    public var legendPlacement: LegendPlacement = .best
     public var colorBar: ColorBar?
     /// Fill of the plot area (nil: the figure background shows).
     public var background: Color?
     public private(set) var elements: [PlotElement] = []
 
-    public enum Corner: Sendable { case topLeft, topRight, bottomLeft, bottomRight }
+    public enum LegendPlacement: Sendable, CaseIterable { case best, topRight, topLeft, bottomRight, bottomLeft, below }
 
     public init() {}
 

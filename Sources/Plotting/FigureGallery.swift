@@ -97,14 +97,14 @@ public enum FigureGallery {
         quiver.add(QuiverPlot(startX: sx, startY: sy, endX: ex, endY: ey, color: .categorical(0), label: "x → T(x)"))
         quiver.title = "quiver arrows"
         quiver.equalAspect = true
-        quiver.legendCorner = .bottomRight
+        quiver.legendPlacement = .bottomRight
 
         let mesh = figure[2, 0]
         mesh.add(MeshPlot.regular(x: box, y: box, rows: 11, columns: 11, color: .lightGray, label: "grid"))
         mesh.add(MeshPlot.regular(x: box, y: box, rows: 11, columns: 11, color: .categorical(3), label: "T(grid)", map: map))
         mesh.title = "deformed grid"
         mesh.equalAspect = true
-        mesh.legendCorner = .topLeft
+        mesh.legendPlacement = .topLeft
 
         let metrics = figure[2, 1]
         let steps = (0...20).map(Double.init)

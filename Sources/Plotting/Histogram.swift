@@ -33,6 +33,10 @@ public struct Histogram: PlotElement {
 
     public var legendEntry: LegendEntry? { label.map { LegendEntry(label: $0, swatch: .patch(color: color)) } }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: zip(edges, edges.dropFirst()).map { ($0 + $1) / 2 }, y: heights, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         for (k, h) in heights.enumerated() where h > 0 {

@@ -27,6 +27,10 @@ public struct LinePlot: PlotElement {
         label.map { LegendEntry(label: $0, swatch: .line(color: color, width: width, dash: dash)) }
     }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: x, y: y, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         canvas.setLineWidth(width)

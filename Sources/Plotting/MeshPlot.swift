@@ -46,6 +46,10 @@ public struct MeshPlot: PlotElement {
         label.map { LegendEntry(label: $0, swatch: .line(color: color, width: width, dash: [])) }
     }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: x.elements, y: y.elements, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         canvas.setLineWidth(width)

@@ -15,11 +15,25 @@ public protocol PlotElement {
     var legendEntry: LegendEntry? { get }
     /// Draws the element; the canvas is already clipped to `transform.frame`.
     func draw(on canvas: Canvas, transform: PlotTransform)
+    /// How many of the element's data points fall inside `box` (surface coordinates): the
+    /// legend goes to the corner that hides the fewest.
+    func pointCount(in box: Rect, transform: PlotTransform) -> Int
 }
 
 extension PlotElement {
     public var fitsTightly: Bool { false }
     public var legendEntry: LegendEntry? { nil }
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int { 0 }
+
+    /// Points (x[i], y[i]) that land inside `box`.
+    static func count(x: [Double], y: [Double], in box: Rect, transform: PlotTransform) -> Int {
+        var n = 0
+        for i in x.indices {
+            let p = transform.point(x[i], y[i])
+            if p.x >= box.minX, p.x <= box.maxX, p.y >= box.minY, p.y <= box.maxY { n += 1 }
+        }
+        return n
+    }
 }
 
 /// One row of a legend: a label and the sample drawn beside it.

@@ -35,6 +35,10 @@ public struct QuiverPlot: PlotElement {
         label.map { LegendEntry(label: $0, swatch: .line(color: color, width: width, dash: [])) }
     }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: startX + endX, y: startY + endY, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         canvas.setLineWidth(width)

@@ -35,6 +35,10 @@ public struct ScatterPlot: PlotElement {
         label.map { LegendEntry(label: $0, swatch: .marker(color: color.withAlpha(max(alpha, 0.8)), radius: max(radius, 2.5))) }
     }
 
+    public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
+        Self.count(x: x, y: y, in: box, transform: transform)
+    }
+
     public func draw(on canvas: Canvas, transform: PlotTransform) {
         if colors == nil { canvas.setColor(color.withAlpha(alpha)) }
         for i in x.indices {

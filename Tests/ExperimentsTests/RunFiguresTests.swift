@@ -57,7 +57,7 @@ final class RunFiguresTests: XCTestCase {
     func testPlotWritesEveryFigureOfASmallRunInEachFormat() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-figures-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        for preset in ["ou-mixture-1d", "ou-2d"] {
+        for preset in ["ou-mixture-1d", "ou-2d", "double-well-1d"] {
             var config = try ConfigLoader.resolve(preset, overrides: ["flow.steps=4", "output.sample_count=300"])
             config.seed = 1
             let folder = try RunFolder.create(at: root.appendingPathComponent(preset), force: false)
@@ -128,5 +128,29 @@ final class OptionalRunFiguresTests: XCTestCase {
                                                   to: URL(fileURLWithPath: kept).appendingPathComponent("image-run-\(name).png"))
             }
         }
+    }
+}
+
+/// Saved density grids read back as functions (linear / bilinear between cell centres).
+final class GridDensityTests: XCTestCase {
+    func testInterpolationBetweenCellCentresAndZeroBeyondHalfACell() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grid-density-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = RunFolder(url: root)
+        let density = root.appendingPathComponent("density")
+        try FileManager.default.createDirectory(at: density.appendingPathComponent("fv"), withIntermediateDirectories: true)
+        try NPYArray(shape: [3], values: [0, 1, 2]).write(to: density.appendingPathComponent("axis-1.npy"))
+        try NPYArray(shape: [2], values: [10, 20]).write(to: density.appendingPathComponent("axis-2.npy"))
+        // Reference method: 1D would need only axis 1, so use a 2D grid [3, 2] with the row index along x₁.
+        try NPYArray(shape: [3, 2], values: [0, 1, 2, 3, 4, 5]).write(to: density.appendingPathComponent("step-0000.npy"))
+        let grid = try XCTUnwrap(GridDensity(folder: folder, step: 0, method: "ref", reference: "ref"))
+        assertClose(grid.evaluate([0, 10]), 0, atol: 1e-12)
+        assertClose(grid.evaluate([2, 20]), 5, atol: 1e-12)
+        assertClose(grid.evaluate([0.5, 15]), 0.25 * (0 + 1 + 2 + 3), atol: 1e-12)   // the centre of four cells
+        assertClose(grid.evaluate([1.5, 10]), 3, atol: 1e-12)                        // halfway along x₁ on the first column
+        assertClose(grid.evaluate([2.4, 20]), 5, atol: 1e-12)                        // within half a cell: the edge value
+        XCTAssertEqual(grid.evaluate([2.6, 20]), 0)                                  // beyond: zero
+        XCTAssertNil(GridDensity(folder: folder, step: 1, method: "ref", reference: "ref"), "no file for step 1")
+        XCTAssertNil(GridDensity(folder: folder, step: 0, method: "fv", reference: "ref"), "no file for method fv")
     }
 }

@@ -10,6 +10,8 @@ import Probability
 ///
 /// - `analytic` on an Ornstein–Uhlenbeck run: the closed-form mixture ρ_t (DESIGN.md §1.1);
 /// - `gaussian-jko`: the exact Gaussian JKO iterate;
+/// - a method that saved `density/…` grids (finite volumes, particle schemes): its grid,
+///   interpolated (`GridDensity`);
 /// - any other method: a Gaussian kernel density estimate of its saved samples.
 public struct RunFigureData {
     public let folder: RunFolder
@@ -59,7 +61,7 @@ public struct RunFigureData {
     }
 
     /// The density of a method at a step, as a function of a point (length d), and how it was
-    /// obtained ("closed form" or "KDE of n samples").
+    /// obtained ("closed form", "saved grid" or "KDE of n samples").
     public func density(_ method: String, step: Int) -> (evaluate: ([Double]) -> Double, source: String)? {
         let t = config.time(ofStep: step)
         if method == "analytic", let flow = analyticFlow, let marginal = try? flow.marginal(at: t) {
@@ -71,9 +73,28 @@ public struct RunFigureData {
            let iterate = try? jko.iterates(from: start.components[0], stepCount: step)[step] {
             return ({ exp(iterate.logDensity($0)) }, "closed form")
         }
+        if let grid = GridDensity(folder: folder, step: step, method: method, reference: reference) {
+            return (grid.evaluate, "saved grid")
+        }
         guard let points = samples(method, step: step) else { return nil }
         let estimate = KernelDensity(points: points)
         return (estimate.evaluate, "KDE of \(points.rows) samples")
+    }
+
+    /// The target ν ∝ e^{−V} of a 1D run at the points `xs`, normalised by the trapezoid rule
+    /// on 8 001 points over the plotted range widened three times its span on each side.
+    public func targetDensity1D(at xs: [Double]) -> [Double]? {
+        guard dimension == 1, let potential = try? config.potential(), let range = Interval.enclosing(xs) else { return nil }
+        func v(_ x: Double) -> Double { [x].withUnsafeBufferPointer { potential.value(at: $0.baseAddress!) } }
+        let wide = Interval(range.lower - 3 * range.span, range.upper + 3 * range.span)
+        let nodes = RunFigureData.linspace(wide, count: 8001)
+        let values = nodes.map(v)
+        let shift = values.min() ?? 0   // e^{−(V − min V)} avoids overflow
+        let h = wide.span / 8000
+        var mass = 0.0
+        for (k, value) in values.enumerated() { mass += exp(-(value - shift)) * ((k == 0 || k == 8000) ? h / 2 : h) }
+        guard mass > 0, mass.isFinite else { return nil }
+        return xs.map { exp(-(v($0) - shift)) / mass }
     }
 
     /// A box holding nearly all of the reference samples of every completed step:

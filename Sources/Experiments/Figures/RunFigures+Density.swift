@@ -15,7 +15,7 @@ extension RunFigures {
         let timeRange = Interval(0, max(endTime, 1e-9))
         let figure = makeFigure(rows: methods.count, columns: 2, title: "Density trajectory ρₜ of \(data.config.name)",
                                 panelWidth: 3.4, panelHeight: 2.5)
-        let target = try? data.config.targetDistribution()
+        let target = data.targetDensity1D(at: xs)
         for (row, method) in methods.enumerated() {
             let curves = figure[row, 0]
             var grid = Matrix(rows: steps.count, columns: xs.count)
@@ -28,7 +28,7 @@ extension RunFigures {
                 curves.add(LinePlot(x: xs, y: ys, color: Colormap.viridis.color(for: data.config.time(ofStep: step), in: timeRange), width: 1.2))
             }
             if let target {
-                curves.add(LinePlot(x: xs, y: xs.map { exp(target.logDensity([$0])) }, color: .ink, width: 1.2, dash: [4, 3], label: "target ν"))
+                curves.add(LinePlot(x: xs, y: target, color: .ink, width: 1.2, dash: [4, 3], label: "target ν"))
             }
             curves.colorBar = ColorBar(colormap: .viridis, range: timeRange, label: "time t")
             curves.title = "\(RunFigureData.title(of: method)) (\(source))"
@@ -38,8 +38,14 @@ extension RunFigures {
             let heat = figure[row, 1]
             // One grid row per step: step k covers t ∈ [t_k − h/2, t_k + h/2].
             let h = data.config.flow.timeStep
-            heat.add(Heatmap(values: grid, x: box, y: Interval(-h / 2, endTime + h / 2), colormap: .magma))
-            heat.colorBar = ColorBar(colormap: .magma, range: Interval.enclosing(grid.elements) ?? Interval(0, 1), label: "ρₜ(x)")
+            // A sharp start would leave the rest of the heatmap dark: the colours stop at the peak
+            // over the later 90 % of the steps, and brighter early cells saturate (said on the bar).
+            let late = grid.elements[(steps.count / 10 * xs.count)...]
+            let full = Interval.enclosing(grid.elements) ?? Interval(0, 1)
+            let top = min(full.upper, 1.05 * (Interval.enclosing(late)?.upper ?? full.upper))
+            let clipped = top < full.upper * 0.95
+            heat.add(Heatmap(values: grid, x: box, y: Interval(-h / 2, endTime + h / 2), colormap: .magma, range: Interval(0, top)))
+            heat.colorBar = ColorBar(colormap: .magma, range: Interval(0, top), label: clipped ? "ρₜ(x), early peak clipped" : "ρₜ(x)")
             heat.title = "space–time view"
             heat.xLabel = "x"
             heat.yLabel = "time t"
@@ -47,8 +53,8 @@ extension RunFigures {
         return figure
     }
 
-    /// 2D: one row per method, one column per chosen step: ρ_t as a heatmap with contours,
-    /// on one colour range and one set of contour levels for the whole figure.
+    /// 2D: one row per method, one column per chosen step: ρ_t as a heatmap with contours at
+    /// 1/7 … 6/7 of the column's peak (colours and levels shared by the methods of a column).
     static func densitySnapshots2D(_ data: RunFigureData) -> Figure? {
         let methods = data.methods.filter { data.density($0, step: 0) != nil }
         guard !methods.isEmpty else { return nil }
@@ -68,20 +74,27 @@ extension RunFigures {
             grids.append(row)
             sources.append(source)
         }
-        let range = Interval(0, Interval.enclosing(grids.flatMap { $0.flatMap(\.elements) })?.upper ?? 1)
-        let levels = (1...6).map { range.upper * Double($0) / 7 }
-        let figure = makeFigure(rows: methods.count, columns: steps.count, title: "Density snapshots ρₜ of \(data.config.name)",
+        // Each column (step) on its own scale, shared by the methods: ρ / (its peak over the column),
+        // so that the shape stays visible as the density spreads; the peak is in the title.
+        let peaks = steps.indices.map { c in Interval.enclosing(grids.flatMap { $0[c].elements })?.upper ?? 1 }
+        let unit = Interval(0, 1)
+        let levels = (1...6).map { Double($0) / 7 }
+        let figure = makeFigure(rows: methods.count, columns: steps.count,
+                                title: "Density snapshots ρₜ of \(data.config.name), each column scaled to its peak",
                                 panelWidth: 2.3, panelHeight: panelHeight(width: 2.3, box: box))
         for (row, method) in methods.enumerated() {
             for (column, step) in steps.enumerated() {
                 let axes = figure[row, column]
-                axes.add(Heatmap(values: grids[row][column], x: box[0], y: box[1], colormap: .viridis, range: range))
-                axes.add(ContourPlot(values: grids[row][column], x: box[0], y: box[1], levels: levels, color: Color.white.withAlpha(0.6), width: 0.6))
+                var scaled = grids[row][column]
+                let peak = max(peaks[column], 1e-300)
+                for k in scaled.elements.indices { scaled.elements[k] /= peak }
+                axes.add(Heatmap(values: scaled, x: box[0], y: box[1], colormap: .viridis, range: unit))
+                axes.add(ContourPlot(values: scaled, x: box[0], y: box[1], levels: levels, color: Color.white.withAlpha(0.6), width: 0.6))
                 axes.equalAspect = true
-                axes.title = row == 0 ? stepTitle(data, step) : nil
+                axes.title = row == 0 ? stepTitle(data, step) + ", peak " + String(format: "%.3g", peaks[column]) : nil
                 if column == 0 { axes.yLabel = "\(RunFigureData.title(of: method)): x₂" }
                 if row == methods.count - 1 { axes.xLabel = "x₁" }
-                if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: range, label: "density") }
+                if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: unit, label: "ρ / column peak") }
             }
         }
         if sources.contains(where: { $0.hasPrefix("KDE") }) {

@@ -5,22 +5,38 @@ import Plotting
 import Probability
 
 extension RunFigures {
-    /// Per-step gaps to the reference (W₂ and SymKL columns of metrics.csv, log scale) over the
-    /// sampling noise floor; for a run with one method, its moments and the noise floor alone.
+    /// Per-step gaps to the reference (log scale) over the sampling noise floor: W₂ per method
+    /// (exact 1D W₂ when the run has it, else exact Bures–W₂, else exact W₂ between the sample
+    /// clouds, else W₂ between Gaussian fits),
+    /// SymKL (exact or between fits), and the exact W₂ between the other methods when the run
+    /// has those pairs (e.g. particle JKO against the exact JKO iterates). A run with one method
+    /// gets its moments and the noise floor instead.
     static func metricsFigure(_ data: RunFigureData) -> Figure? {
         guard let table = data.metrics, let steps = table.column("step"), !steps.isEmpty else { return nil }
-        let w2Columns = table.columns.filter { $0.hasPrefix("w2") }
-        let klColumns = table.columns.filter { $0.hasPrefix("symkl") }
+        let tag = { (method: String) in method.replacingOccurrences(of: "-", with: "_") }
+        let reference = tag(data.reference)
+        let others = data.methods.dropFirst().map(tag)
+        func first(_ candidates: [String]) -> String? { candidates.first { table.columns.contains($0) } }
+        let w2Columns = others.compactMap { m in first(["w2exact_\(m)_vs_\(reference)", "w2_\(m)", "w2cloud_\(m)", "w2fit_\(m)"]) }
+        let klColumns = others.compactMap { m in first(["symkl_\(m)", "symklfit_\(m)"]) }
+        let pairColumns = table.columns.filter { $0.hasPrefix("w2exact_") && !$0.hasSuffix("_vs_\(reference)") }
         let floor = noiseFloor(data)
-        let floorLabel = "noise floor, n = \(floor.sampleCount) (10–90 %)"
+        let floorLabel = "Gaussian-fit noise floor, n = \(floor.sampleCount)"
         if !w2Columns.isEmpty || !klColumns.isEmpty {
-            let figure = makeFigure(rows: 1, columns: 2, title: "Gap to the reference (\(RunFigureData.title(of: data.reference))) per step, \(data.config.name)",
-                                    panelWidth: 3.4, panelHeight: 2.6)
-            for (column, (names, floorValues, metric)) in [(w2Columns, floor.w2, "W₂"), (klColumns, floor.symmetricKL, "SymKL")].enumerated() {
+            var panels: [(names: [String], floor: [Interval]?, title: String)] = [
+                (w2Columns, floor.w2, "W₂ to the reference"), (klColumns, floor.symmetricKL, "SymKL to the reference"),
+            ]
+            if !pairColumns.isEmpty { panels.append((pairColumns, nil, "exact W₂ between the other methods")) }
+            let figure = makeFigure(rows: 1, columns: panels.count,
+                                    title: "Gaps per step of \(data.config.name); reference: \(RunFigureData.title(of: data.reference))",
+                                    panelWidth: 3.6, panelHeight: 2.7 + 0.17 * Double(max(w2Columns.count, klColumns.count, pairColumns.count) + 1))
+            for (column, panel) in panels.enumerated() {
                 let axes = figure[0, column]
-                axes.add(AreaPlot(x: floor.steps, lower: floorValues.map(\.lower), upper: floorValues.map(\.upper),
-                                  fillColor: Color.gray.withAlpha(0.3), label: floorLabel))
-                for (k, name) in names.enumerated() {
+                if let band = panel.floor, !floor.steps.isEmpty {
+                    axes.add(AreaPlot(x: floor.steps, lower: band.map(\.lower), upper: band.map(\.upper),
+                                      fillColor: Color.gray.withAlpha(0.3), label: floorLabel))
+                }
+                for (k, name) in panel.names.enumerated() {
                     // A log axis cannot show the zero gap of step 0: leave non-positive values out.
                     let values = table.column(name)!.map { $0 > 0 ? $0 : .nan }
                     axes.add(LinePlot(x: steps, y: values, color: .categorical(k), label: metricLabel(name)))
@@ -28,9 +44,9 @@ extension RunFigures {
                 }
                 axes.yScaleKind = .log
                 axes.showsGrid = true
-                axes.title = metric + " to the reference"
+                axes.title = panel.title
                 axes.xLabel = "JKO step k (t = k·\(TickFormatter.compact(data.config.flow.timeStep)))"
-                axes.legendCorner = .bottomRight
+                axes.legendPlacement = .below
             }
             return figure
         }
@@ -115,12 +131,17 @@ extension RunFigures {
         return (steps, w2, kl, count)
     }
 
-    /// "w2_gaussian_jko" → "gaussian-jko (exact)"; "w2fit_x" → "x (Gaussian fits)"; moments as "mean₁".
+    /// Legend text of a metrics column: "w2_gaussian_jko" → "gaussian-jko (exact)",
+    /// "w2fit_x" → "x (Gaussian fits)", "w2exact_a_vs_b" → "a vs b (exact 1D)", moments as "x mean 1".
     static func metricLabel(_ column: String) -> String {
         let parts = column.split(separator: "_", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return column }
         let method = parts[1].replacingOccurrences(of: "_", with: "-")
+        if parts[0] == "w2exact" {
+            return method.replacingOccurrences(of: "-vs-", with: " vs ") + " (exact 1D)"
+        }
         if parts[0].hasSuffix("fit") { return "\(method) (Gaussian fits)" }
+        if parts[0] == "w2cloud" { return "\(method) (sample clouds)" }
         if parts[0] == "w2" || parts[0] == "symkl" { return "\(method) (exact)" }
         return column.replacingOccurrences(of: "_", with: " ")
     }

@@ -32,7 +32,7 @@ extension RunFigures {
     }
 
     /// 2D: per method (rows) and chosen step (columns), the saved samples over the contour
-    /// lines of the reference density of that step.
+    /// lines (1/7 … 6/7 of the peak) of the reference density of that step.
     static func samples2D(_ data: RunFigureData) -> Figure? {
         let steps = data.chosenSteps(count: snapshotCount)
         let box = data.plotBox()
@@ -45,7 +45,7 @@ extension RunFigures {
                     let grid = RunFigureData.grid(size: 80, box: box, density.evaluate)
                     let peak = Interval.enclosing(grid.elements)?.upper ?? 1
                     axes.add(ContourPlot(values: grid, x: box[0], y: box[1], levels: (1...6).map { peak * Double($0) / 7 },
-                                         colormap: .viridis, width: 1))
+                                         color: Color.ink.withAlpha(0.7), width: 0.9))
                 }
                 if let points = data.samples(method, step: step) {
                     let shown = subsample(points, count: 1000)

@@ -35,7 +35,6 @@ extension RunFigures {
             displacement.add(LinePlot(x: xs, y: zip(ys, xs).map { $0 - $1 }, color: color))
         }
         maps.add(LinePlot(x: [xs.first!, xs.last!], y: [xs.first!, xs.last!], color: .gray, width: 1, dash: [4, 3], label: "identity"))
-        maps.legendCorner = .topLeft
         maps.title = "Tₖ(x), monotone rearrangement (\(how))"
         maps.xLabel = "x ~ ρ₀"
         maps.yLabel = "Tₖ(x)"
@@ -88,7 +87,6 @@ extension RunFigures {
             arrows.xLimits = box[0]
             arrows.yLimits = box[1]
             arrows.equalAspect = true
-            arrows.legendCorner = .bottomLeft
             arrows.showsLegend = column == 0
             arrows.title = stepTitle(data, step)
             if column == 0 { arrows.yLabel = "arrows x → T(x): x₂" }
@@ -110,7 +108,6 @@ extension RunFigures {
             mesh.yLimits = box[1]
             mesh.equalAspect = true
             mesh.showsLegend = column == 0
-            mesh.legendCorner = .bottomLeft
             mesh.xLabel = "x₁"
             if column == 0 { mesh.yLabel = "image of a grid: x₂" }
         }
