@@ -32,8 +32,9 @@ class Map(nn.Module):
         s.down = Block(c, c, g, e); s.middle = Block(c, 2 * c, g, e); s.up = Block(2 * c, c, g, e)
         s.outputNorm = nn.GroupNorm(g, c); s.output = nn.Conv2d(c, 1, 3, padding=1)
     def forward(s, x, z):
-        e = s.embedding(z); h = F.avg_pool2d(s.down(s.input(x), e), 2)
-        h = F.interpolate(s.middle(h, e), scale_factor=2, mode='nearest'); h = s.up(h, e)
+        e = s.embedding(z); h = F.avg_pool2d(s.input(x), 2); h = F.avg_pool2d(s.down(h, e), 2)
+        h = F.interpolate(s.middle(h, e), scale_factor=2, mode='nearest')
+        h = F.interpolate(s.up(h, e), scale_factor=2, mode='nearest')
         return s.output(F.silu(s.outputNorm(h)))
 class Pot(nn.Module):
     def __init__(s, c, g):
@@ -41,7 +42,7 @@ class Pot(nn.Module):
         s.input = nn.Conv2d(1, c, 3, padding=1); s.first = Block(c, c, g); s.second = Block(c, 2 * c, g)
         s.outputNorm = nn.GroupNorm(g, 2 * c); s.output = nn.Linear(2 * c, 1)
     def forward(s, y):
-        h = F.avg_pool2d(s.first(s.input(y)), 2); h = F.avg_pool2d(s.second(h), 2)
+        h = F.avg_pool2d(s.input(y), 2); h = s.second(F.avg_pool2d(s.first(h), 2))
         return s.output(F.silu(s.outputNorm(h)).mean(dim=(2, 3))).squeeze(-1)
 b = open('/tmp/conv.safetensors', 'rb').read(); n = struct.unpack('<Q', b[:8])[0]; h = json.loads(b[8:8 + n]); d = b[8 + n:]
 def sd(prefix):

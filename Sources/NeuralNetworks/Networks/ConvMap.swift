@@ -7,13 +7,15 @@ import NumericalCore
 ///
 /// ```
 /// e = Linear(z-dim, E) – SiLU – Linear(E, E)                          [N, E]
-/// h = conv3×3(x)                                   1 → c              28×28
-/// h = block(c → c, e);  h = avgpool₂(h)                               28 → 14
-/// h = block(c → 2c, e); h = upsample₂(h)                              14 → 28
-/// h = block(2c → c, e); T = conv3×3(SiLU(GN(h)))   c → 1              28×28
+/// h = avgpool₂(conv3×3(x))                         1 → c              28 → 14
+/// h = avgpool₂(block(c → c, e))                                       14 → 7
+/// h = upsample₂(block(c → 2c, e))                                     7 → 14
+/// h = upsample₂(block(2c → c, e))                                     14 → 28
+/// T = conv3×3(SiLU(GN(h)))                         c → 1              28×28
 /// ```
-/// Shapes: x `[N, 1, H, W]` (H, W even), z `[N, noiseSize]` → `[N, 1, H, W]`.
-/// Defaults: c = 32, E = 64, z-dim 16, GroupNorm with 8 groups.
+/// Shapes: x `[N, 1, H, W]` (H, W multiples of 4), z `[N, noiseSize]` → `[N, 1, H, W]`.
+/// Defaults: c = 16, E = 64, z-dim 16, GroupNorm with 4 groups (≈ 0.4 GFLOP forward for
+/// 64 images of 28×28).
 public struct ConvMap<Scalar: TensorScalar>: Layer {
     public var embedding: TwoLayerPerceptron<Scalar>
     public var input: Conv2d<Scalar>
@@ -25,7 +27,7 @@ public struct ConvMap<Scalar: TensorScalar>: Layer {
 
     public let noiseSize: Int
 
-    public init(channels c: Int = 32, noiseSize: Int = 16, embeddingSize: Int = 64, groups: Int = 8,
+    public init(channels c: Int = 16, noiseSize: Int = 16, embeddingSize: Int = 64, groups: Int = 4,
                 generator: inout RandomGenerator) {
         self.noiseSize = noiseSize
         embedding = TwoLayerPerceptron(inputSize: noiseSize, hiddenSize: embeddingSize, outputSize: embeddingSize, generator: &generator)
@@ -40,9 +42,10 @@ public struct ConvMap<Scalar: TensorScalar>: Layer {
     /// T(x, z): x `[N, 1, H, W]`, z `[N, noiseSize]` → `[N, 1, H, W]`.
     public func callAsFunction(_ x: Tensor<Scalar>, noise z: Tensor<Scalar>) -> Tensor<Scalar> {
         let e = embedding(z)
-        var h = down(input(x), embedding: e).averagePooled(size: 2)
+        var h = input(x).averagePooled(size: 2)
+        h = down(h, embedding: e).averagePooled(size: 2)
         h = middle(h, embedding: e).upsampledNearest(factor: 2)
-        h = up(h, embedding: e)
+        h = up(h, embedding: e).upsampledNearest(factor: 2)
         return output(outputNorm(h).silu())
     }
 
@@ -65,8 +68,8 @@ public struct ConvMap<Scalar: TensorScalar>: Layer {
 
     /// Convolution FLOPs of one forward pass for `batch` images of `size × size`.
     public func flops(batch: Int, size: Int) -> Int {
-        input.flops(batch: batch, height: size, width: size) + down.flops(batch: batch, height: size, width: size)
-            + middle.flops(batch: batch, height: size / 2, width: size / 2) + up.flops(batch: batch, height: size, width: size)
+        input.flops(batch: batch, height: size, width: size) + down.flops(batch: batch, height: size / 2, width: size / 2)
+            + middle.flops(batch: batch, height: size / 4, width: size / 4) + up.flops(batch: batch, height: size / 2, width: size / 2)
             + output.flops(batch: batch, height: size, width: size)
     }
 }
