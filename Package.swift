@@ -27,25 +27,27 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
 
         // MARK: - Libraries
-        .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: swiftSettings),
-        .target(name: "Probability", dependencies: ["NumericalCore"], swiftSettings: swiftSettings),
+        .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Probability", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetworks", dependencies: ["Autodiff", "NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Executable
         .executableTarget(
             name: "jko",
-            dependencies: ["Experiments", "NumericalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "NumericalCore", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "NumericalCoreTests", dependencies: ["NumericalCore", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ProbabilityTests", dependencies: ["Probability", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "OptimalTransportTests", dependencies: ["OptimalTransport", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),

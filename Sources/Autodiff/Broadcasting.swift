@@ -45,32 +45,57 @@ enum Broadcasting {
     }
 }
 
-/// out = op(a, b) elementwise with broadcasting; `out` has the broadcast shape.
+/// A binary elementwise operation as a type, so that kernels specialise on it and the
+/// arithmetic is inlined into their loops (a closure value would be called per element).
+protocol BinaryOperation {
+    static func apply<Scalar: TensorScalar>(_ a: Scalar, _ b: Scalar) -> Scalar
+}
+
+enum Addition: BinaryOperation {
+    @inline(__always) static func apply<Scalar: TensorScalar>(_ a: Scalar, _ b: Scalar) -> Scalar { a + b }
+}
+
+enum Multiplication: BinaryOperation {
+    @inline(__always) static func apply<Scalar: TensorScalar>(_ a: Scalar, _ b: Scalar) -> Scalar { a * b }
+}
+
+/// The first operand (a broadcast copy).
+enum FirstOperand: BinaryOperation {
+    @inline(__always) static func apply<Scalar: TensorScalar>(_ a: Scalar, _ b: Scalar) -> Scalar { a }
+}
+
+/// out = Op(a, b) elementwise with broadcasting; `out` has shape `shape`
+/// (the broadcast shape of a and b).
 ///
 /// Fast paths: equal shapes and one-element operands run one flat loop; otherwise the
 /// coalesced innermost axis runs a unit- or zero-stride loop (which vectorises) and
 /// the outer axes are walked with a multi-index. Large outputs are split over cores.
 @inline(__always)
-func broadcastKernel<Scalar: TensorScalar>(
-    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, _ op: (Scalar, Scalar) -> Scalar
+func broadcastKernel<Scalar: TensorScalar, Op: BinaryOperation>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, shape: [Int], _: Op.Type
 ) -> Tensor<Scalar> {
-    let shape = Broadcasting.shape(a.shape, b.shape)
     let out = Tensor<Scalar>(uninitializedShape: shape)
     let pa = a.storage.base, pb = b.storage.base, po = out.storage.base
     let count = out.scalarCount
-    let chunk = 1 << 15
+    let chunk = KernelChunk.cheap
     if a.scalarCount == count && b.scalarCount == count {
-        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in for i in r { po[i] = op(pa[i], pb[i]) } }
+        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in
+            for i in r { po[i] = Op.apply(pa[i], pb[i]) }
+        }
         return out
     }
     if b.scalarCount == 1 && a.scalarCount == count {
         let s = pb[0]
-        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in for i in r { po[i] = op(pa[i], s) } }
+        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in
+            for i in r { po[i] = Op.apply(pa[i], s) }
+        }
         return out
     }
     if a.scalarCount == 1 && b.scalarCount == count {
         let s = pa[0]
-        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in for i in r { po[i] = op(s, pb[i]) } }
+        Parallel.forEachChunk(count: count, minimumChunk: chunk) { r in
+            for i in r { po[i] = Op.apply(s, pb[i]) }
+        }
         return out
     }
     let (extents, sa, sb) = Broadcasting.coalesce(
@@ -88,15 +113,15 @@ func broadcastKernel<Scalar: TensorScalar>(
             }
             let o = po + row * inner, x = pa + oa, y = pb + ob
             if ia == 1 && ib == 1 {
-                for i in 0..<inner { o[i] = op(x[i], y[i]) }
+                for i in 0..<inner { o[i] = Op.apply(x[i], y[i]) }
             } else if ia == 1 {
                 let s = y[0]
-                for i in 0..<inner { o[i] = op(x[i], s) }
+                for i in 0..<inner { o[i] = Op.apply(x[i], s) }
             } else if ib == 1 {
                 let s = x[0]
-                for i in 0..<inner { o[i] = op(s, y[i]) }
+                for i in 0..<inner { o[i] = Op.apply(s, y[i]) }
             } else {
-                for i in 0..<inner { o[i] = op(x[i * ia], y[i * ib]) }
+                for i in 0..<inner { o[i] = Op.apply(x[i * ia], y[i * ib]) }
             }
         }
     }

@@ -23,13 +23,23 @@ struct ConvolutionGeometry: Equatable {
 
     /// Geometry of `input` convolved with `weight`.
     init(input: [Int], weight: [Int], stride: Int, padding: Int) {
-        precondition(input.count == 4 && weight.count == 4, "conv2d needs input [N, C, H, W] and weight [O, C, kh, kw], got \(input) and \(weight)")
+        precondition(input.count == 4 && weight.count == 4,
+                     "conv2d needs input [N, C, H, W] and weight [O, C, kh, kw], got \(input) and \(weight)")
         precondition(input[1] == weight[1], "conv2d: input has \(input[1]) channels, weight expects \(weight[1])")
         precondition(stride >= 1 && padding >= 0, "conv2d: stride must be ≥ 1 and padding ≥ 0")
         batch = input[0]; inputChannels = input[1]; height = input[2]; width = input[3]
         outputChannels = weight[0]; kernelHeight = weight[2]; kernelWidth = weight[3]
         self.stride = stride; self.padding = padding
         precondition(outputHeight >= 1 && outputWidth >= 1, "conv2d: kernel \(weight) larger than padded input \(input)")
+    }
+
+    /// Output columns x whose input column x·s + j − p lies inside the image, as lo..<hi.
+    @inline(__always)
+    func validColumns(kernelColumn j: Int) -> (Int, Int) {
+        let lo = padding - j <= 0 ? 0 : (padding - j + stride - 1) / stride
+        let last = width - 1 + padding - j
+        let hi = last < 0 ? 0 : Swift.min(outputWidth, last / stride + 1)
+        return (Swift.min(lo, hi), hi)
     }
 
     /// Fills `cols` (`[columnRows, columnCount]`) from one image `[C, H, W]`.
@@ -48,11 +58,15 @@ struct ConvolutionGeometry: Equatable {
                             for x in 0..<wo { dst[x] = 0 }
                             continue
                         }
-                        let src = image + (c * height + sy) * width
-                        for x in 0..<wo {
-                            let sx = x * stride + j - padding
-                            dst[x] = sx >= 0 && sx < width ? src[sx] : 0
+                        let src = image + (c * height + sy) * width + j - padding
+                        let (lo, hi) = validColumns(kernelColumn: j)
+                        for x in 0..<lo { dst[x] = 0 }
+                        if stride == 1 {
+                            (dst + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            for x in lo..<hi { dst[x] = src[x * stride] }
                         }
+                        for x in hi..<wo { dst[x] = 0 }
                     }
                 }
             }
@@ -73,10 +87,12 @@ struct ConvolutionGeometry: Equatable {
                         let sy = y * stride + i - padding
                         guard sy >= 0 && sy < height else { continue }
                         let src = row + y * wo
-                        let dst = image + (c * height + sy) * width
-                        for x in 0..<wo {
-                            let sx = x * stride + j - padding
-                            if sx >= 0 && sx < width { dst[sx] += src[x] }
+                        let dst = image + (c * height + sy) * width + j - padding
+                        let (lo, hi) = validColumns(kernelColumn: j)
+                        if stride == 1 {
+                            for x in lo..<hi { dst[x] += src[x] }
+                        } else {
+                            for x in lo..<hi { dst[x * stride] += src[x] }
                         }
                     }
                 }

@@ -81,11 +81,12 @@ extension Tensor {
     static func record(_ result: Tensor, from x: Tensor,
                        pullback: @escaping (_ adjoint: Tensor, _ result: Tensor) -> Tensor) -> Tensor {
         guard let tape = Tape<Scalar>.recording, let i = tape.index(of: x) else { return result }
-        return tape.append(result, inputs: [i]) { ḡ, y in [pullback(ḡ, y)] }
+        return tape.append(result, inputs: [i]) { ḡ, y, _ in [pullback(ḡ, y)] }
     }
 
     /// Records a two-operand operation. The pullback is told which operands need an
-    /// adjoint (constants do not) and may return nil for the others.
+    /// adjoint (those the sweep's targets depend on; never constants) and may return nil
+    /// for the others.
     static func record(
         _ result: Tensor, from a: Tensor, _ b: Tensor,
         pullback: @escaping (_ adjoint: Tensor, _ result: Tensor, _ needsA: Bool, _ needsB: Bool) -> (Tensor?, Tensor?)
@@ -93,8 +94,8 @@ extension Tensor {
         guard let tape = Tape<Scalar>.recording else { return result }
         let i = tape.index(of: a), j = tape.index(of: b)
         guard i != nil || j != nil else { return result }
-        return tape.append(result, inputs: [i ?? -1, j ?? -1]) { ḡ, y in
-            let (da, db) = pullback(ḡ, y, i != nil, j != nil)
+        return tape.append(result, inputs: [i ?? -1, j ?? -1]) { ḡ, y, needs in
+            let (da, db) = pullback(ḡ, y, needs[0], needs[1])
             return [da, db]
         }
     }
@@ -105,11 +106,14 @@ extension Tensor {
         guard let tape = Tape<Scalar>.recording else { return result }
         let indices = operands.map { tape.index(of: $0) ?? -1 }
         guard indices.contains(where: { $0 >= 0 }) else { return result }
-        let needs = indices.map { $0 >= 0 }
-        return tape.append(result, inputs: indices) { ḡ, y in pullback(ḡ, y, needs) }
+        return tape.append(result, inputs: indices) { ḡ, y, needs in pullback(ḡ, y, needs) }
     }
 
-    /// True while operations on this value are being recorded (used by pullbacks to
+    /// True when this value is recorded on the active, recording tape (operations on it
+    /// will be recorded).
+    var isRecorded: Bool { Tape<Scalar>.recording?.index(of: self) != nil }
+
+    /// True while the active tape records (used by pullbacks to
     /// choose between a fused first-order kernel and a differentiable composite).
     static var isRecording: Bool { Tape<Scalar>.recording != nil }
 }

@@ -14,59 +14,59 @@ enum ElementwiseFunction<Scalar: TensorScalar> {
     /// 1 where x > 0, else the slope; a constant in differentiation.
     case leakySlope(Scalar)
     case power(Scalar)
-    case tanh, sigmoid, softplus, silu, relu
+    case tanh, sigmoid, softplus, silu, relu, sin, cos
+    /// SiLU′(x) = σ(x)(1 + x(1 − σ(x))).
+    case siluDerivative
+    /// min(max(x, lower), upper).
+    case clamp(Scalar, Scalar)
+    /// 1 where lower < x < upper, else 0; a constant in differentiation.
+    case insideMask(Scalar, Scalar)
     case leakyRelu(Scalar)
 }
 
-/// Logistic function σ(x) = 1/(1 + e^{−x}), overflow-safe for either sign of x.
-@inline(__always)
-func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
-    // With e = e^{−|x|} ∈ (0, 1]: σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0
-    // (no cancellation in either branch).
-    let e = Scalar.fastExp(-Swift.abs(x))
-    let d = 1 / (1 + e)
-    return x >= 0 ? d : e * d
+/// Smallest work per thread for the parallel loops: splitting costs a few microseconds
+/// of dispatch, so loops over fewer elements run on the calling thread.
+enum KernelChunk {
+    /// Elements per chunk for loops of a few flops per element (memory-bound).
+    static let cheap = 1 << 17
+    /// Elements per chunk for loops with an exponential or a division per element.
+    static let costly = 1 << 14
 }
 
-/// y = f(x) elementwise into new storage, split over cores when large.
+/// Logistic function σ(x) = 1/(1 + e^{−x}). Accurate for either sign: for x ≪ 0 the
+/// denominator is large and the quotient keeps full relative precision (fastExp clamps
+/// its argument, so nothing overflows to infinity); for x ≫ 0 it rounds to 1.
+@inline(__always)
+func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+    1 / (1 + Scalar.fastExp(-x))
+}
+
+// The helpers below take a closure that runs a whole chunk's loop, never one element:
+// the closure is compiled inside the specialised caller, so the element arithmetic is
+// inlined and the loop vectorises (a per-element closure would be an indirect call).
+
+/// y = f(x) elementwise into new storage; `loop(x, y, range)` fills `range`.
 @inline(__always)
 func mapKernel<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, minimumChunk: Int, _ f: (Scalar) -> Scalar
+    _ x: Tensor<Scalar>, minimumChunk: Int,
+    _ loop: (UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Range<Int>) -> Void
 ) -> Tensor<Scalar> {
     let out = Tensor<Scalar>(uninitializedShape: x.shape)
-    let px = x.storage.base, po = out.storage.base
-    Parallel.forEachChunk(count: x.scalarCount, minimumChunk: minimumChunk) { r in
-        for i in r { po[i] = f(px[i]) }
-    }
+    let px = UnsafePointer(x.storage.base), po = out.storage.base
+    Parallel.forEachChunk(count: x.scalarCount, minimumChunk: minimumChunk) { r in loop(px, po, r) }
     return out
 }
 
-/// z = f(x, y) elementwise for two tensors of the same shape.
+/// z = f(x, y) elementwise for two tensors of the same shape; `loop(x, y, z, range)`.
 @inline(__always)
 func zipKernel<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ y: Tensor<Scalar>, minimumChunk: Int, _ f: (Scalar, Scalar) -> Scalar
+    _ x: Tensor<Scalar>, _ y: Tensor<Scalar>, minimumChunk: Int,
+    _ loop: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Range<Int>) -> Void
 ) -> Tensor<Scalar> {
     precondition(x.shape == y.shape, "shapes \(x.shape) and \(y.shape) differ")
     let out = Tensor<Scalar>(uninitializedShape: x.shape)
-    let px = x.storage.base, py = y.storage.base, po = out.storage.base
-    Parallel.forEachChunk(count: x.scalarCount, minimumChunk: minimumChunk) { r in
-        for i in r { po[i] = f(px[i], py[i]) }
-    }
-    return out
-}
-
-/// w = f(x, y, z) elementwise for three tensors of the same shape.
-@inline(__always)
-func zip3Kernel<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ y: Tensor<Scalar>, _ z: Tensor<Scalar>, minimumChunk: Int,
-    _ f: (Scalar, Scalar, Scalar) -> Scalar
-) -> Tensor<Scalar> {
-    precondition(x.shape == y.shape && y.shape == z.shape, "shapes \(x.shape), \(y.shape), \(z.shape) differ")
-    let out = Tensor<Scalar>(uninitializedShape: x.shape)
-    let px = x.storage.base, py = y.storage.base, pz = z.storage.base, po = out.storage.base
-    Parallel.forEachChunk(count: x.scalarCount, minimumChunk: minimumChunk) { r in
-        for i in r { po[i] = f(px[i], py[i], pz[i]) }
-    }
+    let px = UnsafePointer(x.storage.base), py = UnsafePointer(y.storage.base), po = out.storage.base
+    Parallel.forEachChunk(count: x.scalarCount, minimumChunk: minimumChunk) { r in loop(px, py, po, r) }
     return out
 }
 
@@ -75,28 +75,83 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func applying(_ function: ElementwiseFunction<Scalar>) -> Tensor {
-        let cheap = 1 << 15, costly = 1 << 12
+        let cheap = KernelChunk.cheap, costly = KernelChunk.costly
         switch function {
-        case .negate: return mapKernel(self, minimumChunk: cheap) { -$0 }
-        case .reciprocal: return mapKernel(self, minimumChunk: cheap) { 1 / $0 }
-        case .exp: return mapKernel(self, minimumChunk: costly) { Scalar.exp($0) }
-        case .expm1: return mapKernel(self, minimumChunk: costly) { Scalar.expm1($0) }
-        case .log: return mapKernel(self, minimumChunk: costly) { Scalar.log($0) }
-        case .log1p: return mapKernel(self, minimumChunk: costly) { Scalar.log1p($0) }
-        case .squareRoot: return mapKernel(self, minimumChunk: cheap) { $0.squareRoot() }
-        case .absoluteValue: return mapKernel(self, minimumChunk: cheap) { Swift.abs($0) }
-        case .sign: return mapKernel(self, minimumChunk: cheap) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-        case .step: return mapKernel(self, minimumChunk: cheap) { $0 > 0 ? 1 : 0 }
-        case .leakySlope(let slope): return mapKernel(self, minimumChunk: cheap) { $0 > 0 ? 1 : slope }
-        case .power(let p): return mapKernel(self, minimumChunk: costly) { Scalar.pow($0, p) }
-        case .tanh: return mapKernel(self, minimumChunk: costly) { Scalar.tanh($0) }
-        case .sigmoid: return mapKernel(self, minimumChunk: costly) { logistic($0) }
+        case .negate: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = -x[i] } }
+        case .reciprocal: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = 1 / x[i] } }
+        case .exp: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.exp(x[i]) } }
+        case .expm1:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.expm1(x[i]) }
+            }
+        case .log: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.log(x[i]) } }
+        case .log1p:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.log1p(x[i]) }
+            }
+        case .squareRoot:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i].squareRoot() }
+            }
+        case .absoluteValue:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = Swift.abs(x[i]) }
+            }
+        case .sign:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
+            }
+        case .step: return mapKernel(self, minimumChunk: cheap) { x, y, r in for i in r { y[i] = x[i] > 0 ? 1 : 0 } }
+        case .leakySlope(let slope):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? 1 : slope }
+            }
+        case .power(let p):
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.pow(x[i], p) }
+            }
+        case .tanh:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Scalar.tanh(x[i]) }
+            }
+        case .sigmoid:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = logistic(x[i]) }
+            }
         case .softplus:
             // log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}).
-            return mapKernel(self, minimumChunk: costly) { Swift.max($0, 0) + Scalar.log1p(Scalar.exp(-Swift.abs($0))) }
-        case .silu: return mapKernel(self, minimumChunk: costly) { $0 * logistic($0) }
-        case .relu: return mapKernel(self, minimumChunk: cheap) { $0 > 0 ? $0 : 0 }
-        case .leakyRelu(let slope): return mapKernel(self, minimumChunk: cheap) { $0 > 0 ? $0 : slope * $0 }
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = Swift.max(x[i], 0) + Scalar.log1p(Scalar.exp(-Swift.abs(x[i]))) }
+            }
+        case .silu:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r { y[i] = x[i] * logistic(x[i]) }
+            }
+        case .sin: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.sin(x[i]) } }
+        case .cos: return mapKernel(self, minimumChunk: costly) { x, y, r in for i in r { y[i] = Scalar.cos(x[i]) } }
+        case .clamp(let lower, let upper):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] < lower ? lower : (x[i] > upper ? upper : x[i]) }
+            }
+        case .insideMask(let lower, let upper):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > lower && x[i] < upper ? 1 : 0 }
+            }
+        case .siluDerivative:
+            return mapKernel(self, minimumChunk: costly) { x, y, r in
+                for i in r {
+                    let s = logistic(x[i])
+                    y[i] = s * (1 + x[i] * (1 - s))
+                }
+            }
+        case .relu:
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? x[i] : 0 }
+            }
+        case .leakyRelu(let slope):
+            return mapKernel(self, minimumChunk: cheap) { x, y, r in
+                for i in r { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+            }
         }
     }
 
@@ -106,18 +161,38 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func derivativeTimes(_ function: ElementwiseFunction<Scalar>, input x: Tensor, output y: Tensor) -> Tensor {
-        let chunk = 1 << 14
+        let chunk = KernelChunk.cheap
         switch function {
-        case .tanh: return zipKernel(self, y, minimumChunk: chunk) { g, y in g * (1 - y * y) }
-        case .sigmoid: return zipKernel(self, y, minimumChunk: chunk) { g, y in g * (y * (1 - y)) }
+        case .tanh:
+            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in
+                for i in r { d[i] = g[i] * (1 - y[i] * y[i]) }
+            }
+        case .sigmoid:
+            return zipKernel(self, y, minimumChunk: chunk) { g, y, d, r in
+                for i in r { d[i] = g[i] * (y[i] * (1 - y[i])) }
+            }
         case .silu:
             // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
-            return zipKernel(self, x, minimumChunk: 1 << 12) { g, x in
-                let s = logistic(x)
-                return g * (s * (1 + x * (1 - s)))
+            return zipKernel(self, x, minimumChunk: KernelChunk.costly) { g, x, d, r in
+                for i in r {
+                    let s = logistic(x[i])
+                    d[i] = g[i] * (s * (1 + x[i] * (1 - s)))
+                }
             }
-        case .relu: return zipKernel(self, x, minimumChunk: chunk) { g, x in x > 0 ? g : 0 }
-        case .leakyRelu(let slope): return zipKernel(self, x, minimumChunk: chunk) { g, x in x > 0 ? g : slope * g }
+        case .siluDerivative:
+            // SiLU″(x) = σ(1 − σ)(2 + x(1 − 2σ)).
+            return zipKernel(self, x, minimumChunk: KernelChunk.costly) { g, x, d, r in
+                for i in r {
+                    let s = logistic(x[i])
+                    d[i] = g[i] * (s * (1 - s) * (2 + x[i] * (1 - 2 * s)))
+                }
+            }
+        case .relu:
+            return zipKernel(self, x, minimumChunk: chunk) { g, x, d, r in for i in r { d[i] = x[i] > 0 ? g[i] : 0 } }
+        case .leakyRelu(let slope):
+            return zipKernel(self, x, minimumChunk: chunk) { g, x, d, r in
+                for i in r { d[i] = x[i] > 0 ? g[i] : slope * g[i] }
+            }
         default: preconditionFailure("no fused derivative for \(function)")
         }
     }
@@ -128,7 +203,7 @@ extension Tensor {
     func siluAndLogistic() -> (Tensor, Tensor) {
         let y = Tensor(uninitializedShape: shape), s = Tensor(uninitializedShape: shape)
         let px = storage.base, py = y.storage.base, ps = s.storage.base
-        Parallel.forEachChunk(count: scalarCount, minimumChunk: 1 << 12) { r in
+        Parallel.forEachChunk(count: scalarCount, minimumChunk: KernelChunk.costly) { r in
             for i in r {
                 let σ = logistic(px[i])
                 ps[i] = σ
@@ -143,6 +218,12 @@ extension Tensor {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func siluDerivativeTimes(input x: Tensor, logistic s: Tensor) -> Tensor {
-        zip3Kernel(self, x, s, minimumChunk: 1 << 14) { g, x, s in g * (s * (1 + x * (1 - s))) }
+        precondition(shape == x.shape && x.shape == s.shape, "silu pullback: shapes \(shape), \(x.shape), \(s.shape) differ")
+        let out = Tensor(uninitializedShape: shape)
+        let pg = storage.base, px = x.storage.base, ps = s.storage.base, po = out.storage.base
+        Parallel.forEachChunk(count: scalarCount, minimumChunk: KernelChunk.cheap) { r in
+            for i in r { po[i] = pg[i] * (ps[i] * (1 + px[i] * (1 - ps[i]))) }
+        }
+        return out
     }
 }

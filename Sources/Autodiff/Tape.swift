@@ -1,3 +1,4 @@
+import Foundation
 import NumericalCore
 
 /// The record of one differentiable computation: a list of entries in the order the
@@ -11,9 +12,10 @@ import NumericalCore
 /// can themselves be differentiated. A first-order sweep turns recording off and costs
 /// only the arithmetic.
 ///
-/// A tape serves one thread; model code never sees it.
+/// A tape serves one thread (each thread has its own active tape); model code never sees it.
 final class Tape<Scalar: TensorScalar> {
-    typealias Pullback = (_ adjoint: Tensor<Scalar>, _ result: Tensor<Scalar>) -> [Tensor<Scalar>?]
+    /// Maps (ḡ, result, which operands need an adjoint) to the operands' adjoints.
+    typealias Pullback = (_ adjoint: Tensor<Scalar>, _ result: Tensor<Scalar>, _ needs: [Bool]) -> [Tensor<Scalar>?]
 
     struct Entry {
         let result: Tensor<Scalar>
@@ -28,8 +30,7 @@ final class Tape<Scalar: TensorScalar> {
     var isRecording = true
 
     init() {
-        TapeRegistry.lastGeneration += 1
-        generation = TapeRegistry.lastGeneration
+        generation = TapeRegistry.nextGeneration()
         entries.reserveCapacity(1024)
     }
 
@@ -57,6 +58,10 @@ final class Tape<Scalar: TensorScalar> {
     /// lowest of `targets`; returns the accumulated adjoint of each target (nil when the
     /// output does not depend on it).
     ///
+    /// Only entries that depend on a target are pulled back, and a pullback is asked
+    /// only for the operands that depend on one: a nested gradient with respect to the
+    /// data computes no weight adjoints.
+    ///
     /// With `createGraph`, the pullbacks record onto this tape, so the returned adjoints
     /// are recorded values; without it they are plain tensors.
     func adjoints(of output: Int, at targets: [Int], createGraph: Bool) -> [Tensor<Scalar>?] {
@@ -65,6 +70,11 @@ final class Tape<Scalar: TensorScalar> {
         adjoint[output] = Tensor.ones(entries[output].result.shape)
         var kept = [Bool](repeating: false, count: output + 1)
         for t in targets where t <= output { kept[t] = true }
+        // reaches[i]: entry i is a target or depends on one.
+        var reaches = kept
+        for i in lowest...output where !reaches[i] {
+            reaches[i] = entries[i].inputs.contains { $0 >= lowest && reaches[$0] }
+        }
 
         let wasRecording = isRecording
         isRecording = createGraph
@@ -74,12 +84,15 @@ final class Tape<Scalar: TensorScalar> {
             guard let ḡ = adjoint[i], let pullback = entries[i].pullback else { continue }
             if !kept[i] { adjoint[i] = nil }
             let entry = entries[i]
-            let operandAdjoints = pullback(ḡ, entry.result)
+            let needs = entry.inputs.map { $0 >= lowest && reaches[$0] }
+            guard needs.contains(true) else { continue }
+            let operandAdjoints = pullback(ḡ, entry.result, needs)
             assert(operandAdjoints.count == entry.inputs.count, "pullback returned a wrong number of adjoints")
-            for (k, input) in entry.inputs.enumerated() where input >= lowest {
+            for (k, input) in entry.inputs.enumerated() where needs[k] {
                 guard let contribution = operandAdjoints[k] else { continue }
                 precondition(contribution.shape == entries[input].result.shape,
-                             "backward sweep: adjoint of shape \(contribution.shape) for a value of shape \(entries[input].result.shape)")
+                             "backward sweep: adjoint of shape \(contribution.shape) "
+                             + "for a value of shape \(entries[input].result.shape)")
                 accumulate(contribution, into: &adjoint[input], inPlace: !createGraph)
             }
         }
@@ -99,17 +112,43 @@ final class Tape<Scalar: TensorScalar> {
     }
 }
 
-/// The active tape (of any scalar type) and the generation counter.
+/// The active tape of the calling thread (of any scalar type) and the generation counter.
+///
+/// Each thread has its own active tape (a pthread key), so separate threads may
+/// differentiate separate computations at the same time.
 enum TapeRegistry {
-    nonisolated(unsafe) static var active: AnyObject?
-    nonisolated(unsafe) static var lastGeneration = 0
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+    private static let counterLock = NSLock()
+    nonisolated(unsafe) private static var counter = 0
+
+    /// The calling thread's active tape (retained while set).
+    static var active: AnyObject? {
+        get { pthread_getspecific(key).map { Unmanaged<AnyObject>.fromOpaque($0).takeUnretainedValue() } }
+        set {
+            let old = pthread_getspecific(key)
+            pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
+            if let old { Unmanaged<AnyObject>.fromOpaque(old).release() }
+        }
+    }
+
+    /// A generation number never handed out before (process-wide).
+    static func nextGeneration() -> Int {
+        counterLock.lock()
+        defer { counterLock.unlock() }
+        counter += 1
+        return counter
+    }
 }
 
 /// y ← y + x over `count` contiguous scalars.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func addInPlace<Scalar: TensorScalar>(_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>, count: Int) {
-    Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+    Parallel.forEachChunk(count: count, minimumChunk: KernelChunk.cheap) { range in
         for i in range { y[i] += x[i] }
     }
 }

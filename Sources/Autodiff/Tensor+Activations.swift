@@ -28,12 +28,23 @@ extension Tensor {
     /// kernel also keeps σ(x), so a first-order sweep needs no second exponential.
     public func silu() -> Tensor {
         let x = self
-        guard Tensor.isRecording else { return applying(.silu) }
+        guard x.isRecorded else { return applying(.silu) }
         let (y, s) = siluAndLogistic()
         return Tensor.record(y, from: x) { ḡ, _ in
             guard Tensor.isRecording else { return ḡ.siluDerivativeTimes(input: x, logistic: s) }
+            return ḡ * x.siluDerivative()
+        }
+    }
+
+    /// SiLU′(x) = σ(x)(1 + x(1 − σ(x))), the factor in SiLU's pullback, as a primitive so
+    /// that a recorded (second-order) sweep costs one pass. Pullback ḡ·SiLU″(x) with
+    /// SiLU″ = σ(1 − σ)(2 + x(1 − 2σ)): fused at second order, tensor operations above.
+    func siluDerivative() -> Tensor {
+        let x = self
+        return Tensor.record(applying(.siluDerivative), from: x) { ḡ, y in
+            guard Tensor.isRecording else { return ḡ.derivativeTimes(.siluDerivative, input: x, output: y) }
             let σ = x.sigmoid()
-            return ḡ * (σ * (1 + x * (1 - σ)))
+            return ḡ * (σ * (1 - σ) * (2 + x * (1 - σ * 2)))
         }
     }
 

@@ -52,12 +52,19 @@ extension Tensor {
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func add<Scalar: TensorScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Tensor<Scalar> {
-    broadcastKernel(a, b, +)
+    broadcastKernel(a, b, shape: Broadcasting.shape(a.shape, b.shape), Addition.self)
 }
 
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func multiply<Scalar: TensorScalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Tensor<Scalar> {
-    broadcastKernel(a, b, *)
+    broadcastKernel(a, b, shape: Broadcasting.shape(a.shape, b.shape), Multiplication.self)
 }
 
+
+/// `x` stretched to `shape` (a broadcast copy).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func broadcastCopy<Scalar: TensorScalar>(_ x: Tensor<Scalar>, to shape: [Int]) -> Tensor<Scalar> {
+    broadcastKernel(x, x, shape: shape, FirstOperand.self)
+}

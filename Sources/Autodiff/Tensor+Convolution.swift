@@ -26,7 +26,8 @@ public func conv2d<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
 public func transposedConv2d<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Tensor<Scalar>? = nil,
                                      stride: Int = 1, padding: Int = 0, outputPadding: Int = 0) -> Tensor<Scalar> {
     precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
-                 "transposedConv2d needs x [N, Cin, H, W] and weight [Cin, Cout, kh, kw], got \(x.shape) and \(weight.shape)")
+                 "transposedConv2d needs x [N, Cin, H, W] and weight [Cin, Cout, kh, kw], "
+                 + "got \(x.shape) and \(weight.shape)")
     let height = (x.shape[2] - 1) * stride - 2 * padding + weight.shape[2] + outputPadding
     let width = (x.shape[3] - 1) * stride - 2 * padding + weight.shape[3] + outputPadding
     let geometry = ConvolutionGeometry(input: [x.shape[0], weight.shape[1], height, width],
@@ -49,7 +50,9 @@ func convolution<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: C
 
 /// convT(g, w) = ∂⟨conv(x, w), g⟩/∂x, shape of the input. Pullback: ḡ_g = conv(z̄, w),
 /// w̄ = convW(z̄, g).
-func convolutionTransposed<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolutionTransposed<Scalar>(
+    _ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
     let result = convolutionTransposedKernel(g, w, geometry)
     return Tensor.record(result, from: g, w) { z̄, _, needsG, needsW in
         (needsG ? convolution(z̄, w, geometry) : nil,
@@ -59,7 +62,9 @@ func convolutionTransposed<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g
 
 /// convW(x, g) = ∂⟨conv(x, w), g⟩/∂w, shape of the weight. Pullback: x̄ = convT(g, z̄),
 /// ḡ_g = conv(x, z̄).
-func convolutionWeightGradient<Scalar>(_ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolutionWeightGradient<Scalar>(
+    _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
     let result = convolutionWeightGradientKernel(x, g, geometry)
     return Tensor.record(result, from: x, g) { z̄, _, needsX, needsG in
         (needsX ? convolutionTransposed(g, z̄, geometry) : nil,
@@ -93,8 +98,11 @@ func convolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geome
 }
 
 /// x̄[n] = col2im(Wᵀ · g[n]) for every image.
-func convolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
-    precondition(g.shape == geometry.outputShape, "convolution adjoint of shape \(g.shape), expected \(geometry.outputShape)")
+func convolutionTransposedKernel<Scalar>(
+    _ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
+    precondition(g.shape == geometry.outputShape,
+                 "convolution adjoint of shape \(g.shape), expected \(geometry.outputShape)")
     let out = Tensor<Scalar>(repeating: 0, shape: geometry.inputShape)
     let cols: TensorBuffer<Scalar> = columnBuffer(geometry, images: geometry.batch)
     let colSize = geometry.columnRows * geometry.columnCount
@@ -114,7 +122,9 @@ func convolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar
 }
 
 /// w̄ = Σₙ g[n] · im2col(x[n])ᵀ, accumulated by gemm with β = 1.
-func convolutionWeightGradientKernel<Scalar>(_ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
+func convolutionWeightGradientKernel<Scalar>(
+    _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
     let out = Tensor<Scalar>(repeating: 0, shape: geometry.weightShape)
     let cols: TensorBuffer<Scalar> = columnBuffer(geometry, images: geometry.batch)
     let colSize = geometry.columnRows * geometry.columnCount

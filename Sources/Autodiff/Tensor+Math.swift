@@ -41,6 +41,27 @@ extension Tensor {
         let x = self
         return Tensor.record(applying(.absoluteValue), from: x) { ḡ, _ in ḡ * x.applying(.sign) }
     }
+
+    /// sin x. Pullback ḡ·cos x.
+    public func sin() -> Tensor {
+        let x = self
+        return Tensor.record(applying(.sin), from: x) { ḡ, _ in ḡ * x.cos() }
+    }
+
+    /// cos x. Pullback −ḡ·sin x.
+    public func cos() -> Tensor {
+        let x = self
+        return Tensor.record(applying(.cos), from: x) { ḡ, _ in -(ḡ * x.sin()) }
+    }
+
+    /// min(max(x, lowerBound), upperBound) elementwise (either bound may be infinite).
+    /// Pullback ḡ where the bound is not active (lower < x < upper), 0 elsewhere.
+    public func clamped(lowerBound: Scalar = -.infinity, upperBound: Scalar = .infinity) -> Tensor {
+        let x = self
+        return Tensor.record(applying(.clamp(lowerBound, upperBound)), from: x) { ḡ, _ in
+            ḡ * x.applying(.insideMask(lowerBound, upperBound))
+        }
+    }
 }
 
 /// Free-function spellings of the elementwise functions, for formulas.
@@ -51,3 +72,5 @@ public func log1p<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.log1p() }
 public func sqrt<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.squareRoot() }
 public func pow<Scalar>(_ x: Tensor<Scalar>, _ exponent: Scalar) -> Tensor<Scalar> { x.power(exponent) }
 public func abs<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.absoluteValue() }
+public func sin<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.sin() }
+public func cos<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x.cos() }

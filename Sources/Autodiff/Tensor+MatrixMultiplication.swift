@@ -70,7 +70,8 @@ func gemmKernel<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bo
     let rb = b.shape[b.rank - 2], cb = b.shape[b.rank - 1]
     let (m, k) = transposeA ? (ca, ra) : (ra, ca)
     let (k2, n) = transposeB ? (cb, rb) : (rb, cb)
-    precondition(k == k2, "matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+    precondition(k == k2, "matmul: inner extents differ: "
+                 + "\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
     let batch = batched ? a.shape[0] : 1
     let out = Tensor<Scalar>(uninitializedShape: batched ? [batch, m, n] : [m, n])
     for i in 0..<batch {

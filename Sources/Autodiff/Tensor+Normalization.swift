@@ -1,5 +1,7 @@
-/// Normalisation layers' arithmetic, derived from primitives (so every order of
-/// derivative comes for free).
+import NumericalCore
+
+/// Group normalisation: a standardisation primitive over groups of a row, with a fused
+/// first-order pullback, then the per-channel affine map from broadcasting arithmetic.
 extension Tensor {
     /// Group normalisation (Wu & He 2018) of x `[N, C, …]`: the C channels are split into
     /// `groups` groups of C/G; each sample's group is standardised over its channels and
@@ -7,16 +9,79 @@ extension Tensor {
     /// y = γ·x̂ + β per channel (γ, β `[C]`, optional).
     public func groupNormalized(groups: Int, scale γ: Tensor? = nil, offset β: Tensor? = nil,
                                 epsilon: Scalar = 1e-5) -> Tensor {
-        precondition(rank >= 2 && shape[1] % groups == 0,
+        precondition(rank >= 2 && groups >= 1 && shape[1] % groups == 0,
                      "groupNormalized: \(shape[1]) channels do not split into \(groups) groups (shape \(shape))")
-        let grouped = reshaped(to: [shape[0], groups, -1])
-        let centred = grouped - grouped.mean(alongAxis: 2, keepingDimension: true)
-        let variance = centred.squared().mean(alongAxis: 2, keepingDimension: true)
-        var y = (centred * (variance + epsilon).squareRoot().reciprocal()).reshaped(to: shape)
+        var y = reshaped(to: [shape[0] * groups, -1]).standardizedRows(epsilon: epsilon).reshaped(to: shape)
         var channelShape = [Int](repeating: 1, count: rank)
         channelShape[1] = shape[1]
         if let γ { y = y * γ.reshaped(to: channelShape) }
         if let β { y = y + β.reshaped(to: channelShape) }
         return y
     }
+
+    /// Each row of x `[R, M]` standardised: y = (x − μ)·r with μ the row mean and
+    /// r = 1/√(σ² + ε), σ² the biased row variance.
+    ///
+    /// Pullback: x̄ = r·(ḡ − mean(ḡ) − y·mean(ḡ·y)) per row — one fused pass in a
+    /// first-order sweep, the same formula in tensor operations (r recomputed from x)
+    /// when the sweep records, so it differentiates again.
+    func standardizedRows(epsilon: Scalar) -> Tensor {
+        precondition(rank == 2, "standardizedRows needs [rows, length], got \(shape)")
+        let x = self
+        let (y, r) = standardizeKernel(x, epsilon: epsilon)
+        return Tensor.record(y, from: x) { ḡ, y in
+            guard Tensor.isRecording else { return standardizeBackwardKernel(ḡ, y, r) }
+            let centred = x - x.mean(alongAxis: 1, keepingDimension: true)
+            let rate = (centred.squared().mean(alongAxis: 1, keepingDimension: true) + epsilon).power(-0.5)
+            return rate * (ḡ - ḡ.mean(alongAxis: 1, keepingDimension: true)
+                           - y * (ḡ * y).mean(alongAxis: 1, keepingDimension: true))
+        }
+    }
+}
+
+/// Row standardisation (two-pass mean and variance); returns y and r `[R, 1]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func standardizeKernel<Scalar: TensorScalar>(_ x: Tensor<Scalar>, epsilon: Scalar) -> (Tensor<Scalar>, Tensor<Scalar>) {
+    let rows = x.shape[0], m = x.shape[1]
+    let y = Tensor<Scalar>(uninitializedShape: x.shape), r = Tensor<Scalar>(uninitializedShape: [rows, 1])
+    let px = x.storage.base, py = y.storage.base, pr = r.storage.base
+    Parallel.forEachChunk(count: rows, minimumChunk: Swift.max(1, KernelChunk.cheap / Swift.max(1, m))) { range in
+        for row in range {
+            let src = px + row * m, dst = py + row * m
+            var sum: Scalar = 0
+            for i in 0..<m { sum += src[i] }
+            let mean = sum / Scalar(m)
+            var squares: Scalar = 0
+            for i in 0..<m { squares += (src[i] - mean) * (src[i] - mean) }
+            let rate = 1 / (squares / Scalar(m) + epsilon).squareRoot()
+            for i in 0..<m { dst[i] = (src[i] - mean) * rate }
+            pr[row] = rate
+        }
+    }
+    return (y, r)
+}
+
+/// x̄ = r·(ḡ − mean(ḡ) − y·mean(ḡ·y)) per row.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func standardizeBackwardKernel<Scalar: TensorScalar>(
+    _ g: Tensor<Scalar>, _ y: Tensor<Scalar>, _ r: Tensor<Scalar>
+) -> Tensor<Scalar> {
+    let rows = y.shape[0], m = y.shape[1]
+    let out = Tensor<Scalar>(uninitializedShape: y.shape)
+    let pg = g.storage.base, py = y.storage.base, pr = r.storage.base, po = out.storage.base
+    Parallel.forEachChunk(count: rows, minimumChunk: Swift.max(1, KernelChunk.cheap / Swift.max(1, m))) { range in
+        for row in range {
+            let gr = pg + row * m, yr = py + row * m, dst = po + row * m
+            var sumG: Scalar = 0, sumGY: Scalar = 0
+            for i in 0..<m {
+                sumG += gr[i]
+                sumGY += gr[i] * yr[i]
+            }
+            let meanG = sumG / Scalar(m), meanGY = sumGY / Scalar(m), rate = pr[row]
+            for i in 0..<m { dst[i] = rate * (gr[i] - meanG - yr[i] * meanGY) }
+        }
+    }
+    return out
 }

@@ -49,6 +49,7 @@ extension Tensor {
         let axis = normalizedAxis(axis)
         var kept = shape
         kept[axis] = 1
+        precondition(shape[axis] > 0, "max(alongAxis: \(axis)) of an empty axis (shape \(shape))")
         let (reduced, mask) = maxKernel(x, axis: axis)
         let result = keepingDimension ? reduced : reduced.reshapedStorage(removingAxis: axis)
         return Tensor.record(result, from: x) { ḡ, _ in ḡ.reshaped(to: kept).broadcasted(to: x.shape) * mask }
@@ -59,7 +60,7 @@ extension Tensor {
         if shape == target { return self }
         let x = self
         precondition(Broadcasting.shape(shape, target) == target, "cannot broadcast \(shape) to \(target)")
-        let result = broadcastKernel(x, Tensor(uninitializedShape: target)) { a, _ in a }
+        let result = broadcastCopy(x, to: target)
         return Tensor.record(result, from: x) { ḡ, _ in ḡ.unbroadcast(to: x.shape) }
     }
 

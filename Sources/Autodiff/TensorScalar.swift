@@ -12,6 +12,8 @@ public protocol TensorScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable
     static func log(_ x: Self) -> Self
     static func log1p(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
+    static func sin(_ x: Self) -> Self
+    static func cos(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
     /// eˣ by a branch-free formula that vectorises inside kernels (Float: Cephes'
     /// polynomial, ≈ 1 ulp; Double: libm).
@@ -30,13 +32,15 @@ extension Float: TensorScalar {
     @inlinable public static func log(_ x: Float) -> Float { Foundation.log(x) }
     @inlinable public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+    @inlinable public static func sin(_ x: Float) -> Float { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Float) -> Float { Foundation.cos(x) }
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
 
     /// eˣ = 2ⁿ·e^r with n = round(x·log₂e), r = x − n·ln 2 (two-part ln 2, Cody–Waite),
     /// e^r by Cephes' degree-7 polynomial (|r| ≤ ½ln 2, relative error ≈ 1e-7).
     /// Inputs are clamped to [−87.3, 88.3]; NaN stays NaN. Integer steps use wrapping
     /// bit operations (no trapping conversions), so the loop vectorises.
-    @inlinable public static func fastExp(_ x: Float) -> Float {
+    @inlinable @inline(__always) public static func fastExp(_ x: Float) -> Float {
         let clamped = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
         // Adding 1.5·2²³ rounds to an integer held in the low mantissa bits.
         let shifted = clamped * 1.442_695_04 + 12_582_912
@@ -68,6 +72,8 @@ extension Double: TensorScalar {
     @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inlinable public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    @inlinable public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
     @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
     @inlinable public static func fastExp(_ x: Double) -> Double { Foundation.exp(x) }
 

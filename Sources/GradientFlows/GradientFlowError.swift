@@ -3,15 +3,44 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     case invalidTimeStep(Double)
     case dimensionMismatch(String)
     case nonCommutingCovariance(commutator: Double)
+    /// The potential V makes e^{−V} non-normalisable; the reason from `Potential.checkConfinement()`.
+    case potentialNotConfining(String)
+    /// Particle positions or masses that do not describe a probability measure.
+    case invalidParticles(String)
+    /// A grid (box, cell count) that cannot carry the flow.
+    case invalidGrid(String)
+    /// The Newton solve of JKO step `step` (1-based) did not reach its tolerance.
+    case newtonFailed(step: Int, iterations: Int, decrement: Double, reason: String)
+    /// A linear solve of time step `step` (1-based) did not converge.
+    case linearSolveFailed(step: Int, reason: String)
+    /// A moving mesh lost positive orientation at JKO step `step` (1-based).
+    case meshTangled(step: Int, reason: String)
+    /// A mesh that cannot be used (shape, indices, orientation of the reference mesh, box).
+    case invalidMesh(String)
+    /// The Newton solve of mesh JKO step `step` (1-based) stopped after `iterations`
+    /// iterations with the residual displacement `residual` above the tolerance.
+    case meshSolveFailed(step: Int, iterations: Int, residual: Double, reason: String)
 
     public var description: String {
         switch self {
         case let .invalidTimeStep(h):
             return "the time step h = \(h) is not allowed; use a finite h > 0"
-        case let .dimensionMismatch(s):
+        case let .dimensionMismatch(s), let .invalidParticles(s), let .invalidGrid(s):
             return s
         case let .nonCommutingCovariance(c):
             return "the exact Gaussian JKO step needs a covariance that commutes with the target precision (relative commutator \(c)); use a start covariance that shares the target's eigenvectors, e.g. a multiple of the identity or a diagonal one for a diagonal target"
+        case let .potentialNotConfining(s):
+            return "the potential is not confining: \(s)"
+        case let .newtonFailed(step, iterations, decrement, reason):
+            return "JKO step \(step): Newton's method stopped after \(iterations) iterations with Newton decrement \(decrement) (\(reason)); try a smaller time step or more particles spread over the start's support"
+        case let .linearSolveFailed(step, reason):
+            return "time step \(step): the linear solve failed (\(reason)); try a smaller time step or a finer grid"
+        case let .meshTangled(step, reason):
+            return "JKO step \(step): the mesh tangled (\(reason)); try a smaller time step or a finer mesh"
+        case let .invalidMesh(s):
+            return s
+        case let .meshSolveFailed(step, iterations, residual, reason):
+            return "JKO step \(step): the mesh Newton solve did not converge after \(iterations) iterations (residual displacement \(residual)): \(reason); try a smaller time step, a finer mesh, a looser tolerance or more iterations"
         }
     }
 }

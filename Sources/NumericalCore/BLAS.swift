@@ -6,6 +6,9 @@ import COpenBLAS
 /// C `Int32` strides stop here. Higher layers (Autodiff included) call these wrappers
 /// instead of importing `COpenBLAS`.
 public enum BLAS {
+    /// `CblasNoTrans`, for the GSL wrappers that pass CBLAS flags (GSL.swift).
+    static let noTranspose = CblasNoTrans
+
     /// Number of threads OpenBLAS uses for level-3 calls.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }

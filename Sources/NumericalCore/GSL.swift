@@ -176,8 +176,7 @@ extension GSL {
         withMatrix(&a, rows: n, cols: n) { ma in
             withMatrix(&b, rows: n, cols: n) { mb in
                 withMatrix(&c, rows: n, cols: n) { mc in
-                    let noTranspose = CBLAS_TRANSPOSE_t(rawValue: 111)  // CblasNoTrans; the enum constant is not visible here in release (WMO) builds
-                    _ = gsl_blas_dgemm(noTranspose, noTranspose, 1, ma, mb, 0, mc)
+                    _ = gsl_blas_dgemm(BLAS.noTranspose, BLAS.noTranspose, 1, ma, mb, 0, mc)
                 }
             }
         }

@@ -15,6 +15,8 @@ struct JKO: ParsableCommand {
             ConfigCommand.self,
             SampleCommand.self,
             BenchCommand.self,
+            PlotCommand.self,
+            FigureCommand.self,
         ]
     )
 }

@@ -72,4 +72,33 @@ final class ForwardValueTests: XCTestCase {
         // Mean of U(−1, 3) is 1 with standard error 4/√12/100 ≈ 0.0115; 4σ band.
         assertClose(u.mean().scalar, 1, atol: 0.05)
     }
+
+    /// Transposed convolution is the adjoint of convolution: ⟨conv(x, w), g⟩ = ⟨x, convT(g, w)⟩.
+    func testTransposedConvolutionIsTheAdjoint() {
+        var generator = RandomGenerator(seed: 4)
+        let x = Tensor<Double>.randomNormal(shape: [2, 3, 8, 6], using: &generator)
+        let w = Tensor<Double>.randomNormal(shape: [5, 3, 3, 3], using: &generator)
+        let y = conv2d(x, weight: w, stride: 2, padding: 1)
+        let g = Tensor<Double>.randomNormal(shape: y.shape, using: &generator)
+        // (8 + 2 − 3)/2 + 1 = 4 rows: (4 − 1)·2 − 2 + 3 + 1 = 8 with outputPadding 1.
+        let back = transposedConv2d(g, weight: w, stride: 2, padding: 1, outputPadding: 1)
+        XCTAssertEqual(back.shape, x.shape)
+        assertClose((y * g).sum().scalar, (x * back).sum().scalar, rtol: 1e-12)
+    }
+
+    /// Each (sample, group) block of a group-normalised tensor has mean 0 and mean square
+    /// σ²/(σ² + ε) (σ² its biased variance before normalisation).
+    func testGroupNormalizationStandardisesEachGroup() {
+        var generator = RandomGenerator(seed: 5)
+        let x = Tensor<Double>.randomNormal(shape: [2, 6, 3, 4], mean: 3, standardDeviation: 2, using: &generator)
+        let y = x.groupNormalized(groups: 3, epsilon: 0.01).scalars
+        let xs = x.scalars
+        for block in 0..<6 {
+            let range = (block * 24)..<((block + 1) * 24)
+            let mean = range.reduce(0) { $0 + xs[$1] } / 24
+            let variance = range.reduce(0) { $0 + (xs[$1] - mean) * (xs[$1] - mean) } / 24
+            assertClose(range.reduce(0) { $0 + y[$1] } / 24, 0, atol: 1e-14)
+            assertClose(range.reduce(0) { $0 + y[$1] * y[$1] } / 24, variance / (variance + 0.01), rtol: 1e-12)
+        }
+    }
 }

@@ -36,6 +36,10 @@ final class GradientTableTests: XCTestCase {
             GradientCase("leaky relu", [[17, 29]]) { $0[0].leakyRelu(slope: 0.2) },
             GradientCase("tanh", [[17, 29]]) { $0[0].tanh() },
             GradientCase("sigmoid", [[17, 29]]) { ($0[0] * 3).sigmoid() },
+            GradientCase("sin", [[3, 5]]) { ($0[0] * 2).sin() },
+            GradientCase("cos", [[3, 5]]) { ($0[0] * 2).cos() },
+            GradientCase("clamped (χ² conjugate's max(t, −2))", [[17, 29]]) { ($0[0] * 3).clamped(lowerBound: -2) },
+            GradientCase("clamped both sides", [[17, 29]]) { $0[0].clamped(lowerBound: -0.5, upperBound: 0.7) },
         ]
         cases.forEach { assertGradientsMatch($0) }
     }
@@ -81,6 +85,9 @@ final class GradientTableTests: XCTestCase {
                 conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
             },
             GradientCase("conv2d 1×2 kernel", [[1, 2, 5, 4], [3, 2, 1, 2]]) { conv2d($0[0], weight: $0[1]) },
+            GradientCase("conv2d 2×3 kernel stride 3 padding 2", [[2, 2, 5, 7], [3, 2, 2, 3]]) {
+                conv2d($0[0], weight: $0[1], stride: 3, padding: 2)
+            },
             GradientCase("transposed conv2d stride 2", [[2, 3, 4, 5], [3, 2, 3, 3], [2]]) {
                 transposedConv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
             },

@@ -103,3 +103,28 @@ final class SecondOrderTests: XCTestCase {
         }
     }
 }
+
+/// Third derivatives by three nested gradients, against central differences of the
+/// second derivative (two nested gradients, itself checked above): exercises the
+/// tensor-operation pullbacks that a recorded second-order sweep uses.
+final class ThirdOrderTests: XCTestCase {
+    func testThirdDerivativesOfActivations() {
+        let activations: [(String, (Tensor<Double>) -> Tensor<Double>)] = [
+            ("silu", { $0.silu() }), ("tanh", { $0.tanh() }), ("sigmoid", { $0.sigmoid() }),
+            ("softplus", { $0.softplus() }), ("exp", { $0.exp() }), ("log1p∘x²", { ($0 * $0).log1p() }),
+            ("sin", { $0.sin() }),
+        ]
+        let x = Tensor<Double>(shape: [7], scalars: [-3, -1.2, -0.3, 0.1, 0.7, 1.5, 4])
+        for (name, f) in activations {
+            /// f″ elementwise: the gradient of Σ f′, f′ = the gradient of Σ f.
+            func second(_ x: Tensor<Double>) -> Tensor<Double> {
+                gradient(at: x) { x in gradient(at: x) { f($0).sum() }.sum() }
+            }
+            let third = gradient(at: x) { x in second(x).sum() }
+            let step = 1e-5
+            let expected = (second(x + step) - second(x - step)).doubles.map { $0 / (2 * step) }
+            // Central differences of an O(1) smooth function: error ≈ 1e-10 + 1e-11.
+            assertClose(third.doubles, expected, atol: 1e-7, rtol: 1e-6, name)
+        }
+    }
+}

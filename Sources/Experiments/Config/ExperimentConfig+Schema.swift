@@ -1,6 +1,7 @@
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
-    public static let knownMethods = ["analytic", "gaussian-jko"]
+    /// (`mesh-jko`, the 2D moving-mesh JKO, plugs in next to `particle-jko`.)
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "finite-volume"]
 
     /// Every key of the config, in the order `jko config show` prints them.
     public static let schema: [ConfigField] = [
@@ -8,21 +9,40 @@ extension ExperimentConfig {
         .integer("seed", \.seed, "Seed of every random choice in the run (recorded in run.json).",
                  allowed: "the seed must be an integer ≥ 0", where: { $0 >= 0 }),
         .stringList("methods", \.methods,
-                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start).",
+                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"finite-volume\" (Fokker–Planck on the grid box).",
                     choices: knownMethods),
         .number("flow.time_step", \.flow.timeStep, "JKO time step h (Fokker–Planck time per step); must be > 0.",
                 allowed: "the time step must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .integer("flow.steps", \.flow.steps, "Number of JKO steps K; the run covers t in [0, K h].",
                  allowed: "the number of steps must be between 1 and 100000", where: { (1...100_000).contains($0) }),
         .string("target.kind", \.target.kind,
-                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹).", choices: ["gaussian"]),
-        .vector("target.mean", \.target.mean, "Target mean b; its length sets the dimension d."),
-        .matrix("target.covariance", \.target.covariance, "Target covariance A⁻¹ (d×d, symmetric positive definite)."),
+                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁.",
+                choices: ["gaussian", "double-well"]),
+        .vector("target.mean", \.target.mean, "Target mean b; its length sets the dimension d (all zeros for double-well)."),
+        .matrix("target.covariance", \.target.covariance, "Target covariance A⁻¹ (d×d, symmetric positive definite; gaussian only)."),
+        .number("target.tilt", \.target.tilt, "Tilt c ≥ 0 of the double well along x₁ (double-well only).",
+                allowed: "the tilt must be a finite number ≥ 0", where: { $0 >= 0 && $0.isFinite }),
         .vector("start.weights", \.start.weights, "Mixture weights of the start ρ₀ (non-negative, summing to 1)."),
         .vectorList("start.means", \.start.means, "Component means of ρ₀, one vector of length d per weight."),
         .matrixList("start.covariances", \.start.covariances, "Component covariances of ρ₀, one d×d SPD matrix per weight."),
         .integer("output.sample_count", \.output.sampleCount, "Samples saved per step and method, as samples/step-KKKK.npy [n, d].",
                  allowed: "the sample count must be between 1 and 10000000", where: { (1...10_000_000).contains($0) }),
+        .integer("particles.count", \.particles.count, "Particles N of \"particle-jko\" (equal masses at the start's quantiles).",
+                 allowed: "the particle count must be between 2 and 10000000", where: { (2...10_000_000).contains($0) }),
+        .number("particles.tolerance", \.particles.tolerance, "Newton stops when half the squared Newton decrement is ≤ this (units of F).",
+                allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .integer("particles.max_iterations", \.particles.maxIterations, "Newton iterations allowed per JKO step; more stops the run with an error naming the step.",
+                 allowed: "the iteration limit must be between 1 and 100000", where: { (1...100_000).contains($0) }),
+        .number("grid.lower", \.grid.lower, "Lower end of the box [lower, upper]^d of \"finite-volume\" and of the saved densities.",
+                allowed: "the box end must be a finite number", where: { $0.isFinite }),
+        .number("grid.upper", \.grid.upper, "Upper end of the box; it should hold all but a negligible part of the mass (walls carry no flux).",
+                allowed: "the box end must be a finite number", where: { $0.isFinite }),
+        .integer("grid.cells", \.grid.cells, "Cells per axis of the grid (density/step-KKKK.npy is [cells] in 1D, [cells, cells] in 2D).",
+                 allowed: "the cell count must be between 3 and 4096", where: { (3...4096).contains($0) }),
+        .integer("grid.substeps", \.grid.substeps, "Finite-volume time steps per JKO step (Δt = h / substeps).",
+                 allowed: "the number of substeps must be between 1 and 10000", where: { (1...10_000).contains($0) }),
+        .string("grid.scheme", \.grid.scheme, "Finite-volume time scheme: \"bdf2\" (second order) or \"implicit-euler\" (first order, positive by construction).",
+                choices: ["bdf2", "implicit-euler"]),
     ]
 
     /// The field for a dotted key, or nil.

@@ -15,6 +15,8 @@ public struct ExperimentConfig: Equatable, Sendable {
     public var target = Target()
     public var start = Start()
     public var output = Output()
+    public var particles = Particles()
+    public var grid = Grid()
 
     public init() {}
 
@@ -28,12 +30,39 @@ public struct ExperimentConfig: Equatable, Sendable {
 
     /// The target ν ∝ e^{−V} of the flow.
     public struct Target: Equatable, Sendable {
-        /// `gaussian`: V(x) = ½(x−b)ᵀA(x−b) with ν = N(b, A⁻¹) (Ornstein–Uhlenbeck).
+        /// `gaussian`: V(x) = ½(x−b)ᵀA(x−b) with ν = N(b, A⁻¹) (Ornstein–Uhlenbeck);
+        /// `double-well`: V(x) = (|x|² − 1)²/4 + c·x₁ (bimodal, no closed-form flow).
         public var kind: String = "gaussian"
-        /// b, the target mean (its length sets the dimension d).
+        /// b, the target mean (its length sets the dimension d; zero for `double-well`).
         public var mean: [Double] = [0]
-        /// A⁻¹, the target covariance, `[d, d]`, symmetric positive definite.
+        /// A⁻¹, the target covariance, `[d, d]`, symmetric positive definite (`gaussian` only).
         public var covariance: [[Double]] = [[1]]
+        /// c ≥ 0, the double well's tilt along x₁ (`double-well` only).
+        public var tilt: Double = 0
+    }
+
+    /// The 1D particle (Lagrangian) JKO scheme, method `particle-jko`.
+    public struct Particles: Equatable, Sendable {
+        /// N, the number of equal-mass particles (start quantiles).
+        public var count: Int = 2000
+        /// Newton stops when half the squared Newton decrement is ≤ this (units of F).
+        public var tolerance: Double = 1e-18
+        /// Newton iterations allowed per JKO step before the run stops with an error.
+        public var maxIterations: Int = 100
+    }
+
+    /// The box and grid of the finite-volume method and of the saved densities.
+    public struct Grid: Equatable, Sendable {
+        /// Lower end of the box [lower, upper]ᵈ (walls with no flux).
+        public var lower: Double = -6
+        /// Upper end of the box.
+        public var upper: Double = 6
+        /// Cells per axis.
+        public var cells: Int = 400
+        /// Finite-volume time steps per JKO step (Δt = h / substeps).
+        public var substeps: Int = 4
+        /// `bdf2` (second order) or `implicit-euler` (first order, positivity by construction).
+        public var scheme: String = "bdf2"
     }
 
     /// The start ρ₀ = Σᵢ wᵢ N(mᵢ, Sᵢ), a Gaussian mixture (one component: a Gaussian).

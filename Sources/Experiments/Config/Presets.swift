@@ -3,10 +3,12 @@
 public enum Presets {
     /// Every preset, in the order `jko config list` prints them, with a one-line summary.
     public static let all: [(name: String, summary: String, config: ExperimentConfig)] = [
-        ("ou-1d", "1D Gaussian start flowing to a Gaussian target: analytic ρ_t vs exact Gaussian JKO", ou1D),
+        ("ou-1d", "1D Gaussian start flowing to a Gaussian target: analytic ρ_t vs exact Gaussian JKO, particle JKO and finite volumes", ou1D),
         ("ou-2d", "2D anisotropic Gaussian start and target (commuting covariances): analytic vs Gaussian JKO", ou2D),
         ("ou-mixture-1d", "1D bimodal Gaussian-mixture start flowing to a Gaussian target", ouMixture1D),
         ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target", ouMixture2D),
+        ("double-well-1d", "1D off-centre Gaussian start on a tilted double well: mass splits between the wells (particle JKO vs finite volumes)", doubleWell1D),
+        ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (finite volumes)", doubleWell2D),
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -16,7 +18,8 @@ public enum Presets {
     static var ou1D: ExperimentConfig {
         var c = ExperimentConfig()
         c.name = "ou-1d"
-        c.methods = ["analytic", "gaussian-jko"]
+        c.methods = ["analytic", "gaussian-jko", "particle-jko", "finite-volume"]
+        c.grid = .init(lower: -5, upper: 5, cells: 500, substeps: 4, scheme: "bdf2")
         c.flow = .init(timeStep: 0.05, steps: 20)
         c.target = .init(kind: "gaussian", mean: [1.0], covariance: [[0.5]])
         c.start = .init(weights: [1.0], means: [[-2.0]], covariances: [[[0.25]]])
@@ -37,7 +40,8 @@ public enum Presets {
     static var ouMixture1D: ExperimentConfig {
         var c = ExperimentConfig()
         c.name = "ou-mixture-1d"
-        c.methods = ["analytic"]
+        c.methods = ["analytic", "particle-jko", "finite-volume"]
+        c.grid = .init(lower: -7, upper: 7, cells: 700, substeps: 4, scheme: "bdf2")
         c.flow = .init(timeStep: 0.05, steps: 20)
         c.target = .init(kind: "gaussian", mean: [0.0], covariance: [[1.0]])
         c.start = .init(weights: [0.5, 0.5], means: [[-2.5], [2.0]], covariances: [[[0.16]], [[0.25]]])
@@ -47,11 +51,38 @@ public enum Presets {
     static var ouMixture2D: ExperimentConfig {
         var c = ExperimentConfig()
         c.name = "ou-mixture-2d"
-        c.methods = ["analytic"]
+        c.methods = ["analytic", "finite-volume"]
+        c.grid = .init(lower: -6, upper: 6, cells: 120, substeps: 4, scheme: "bdf2")
         c.flow = .init(timeStep: 0.05, steps: 20)
         c.target = .init(kind: "gaussian", mean: [0.0, 0.0], covariance: [[1.0, 0.3], [0.3, 0.5]])
         c.start = .init(weights: [0.4, 0.6], means: [[-2.0, 1.5], [2.0, -1.0]],
                         covariances: [[[0.2, 0.05], [0.05, 0.15]], [[0.3, -0.1], [-0.1, 0.25]]])
+        return c
+    }
+
+    /// V(x) = (x² − 1)²/4 + 0.2x, start N(0.3, 0.3²) on the barrier's right flank: part of
+    /// the mass crosses to the deeper left well. Box [−3, 3] holds all but e^{−V(3)} ≈ 1e-7.
+    static var doubleWell1D: ExperimentConfig {
+        var c = ExperimentConfig()
+        c.name = "double-well-1d"
+        c.methods = ["particle-jko", "finite-volume"]
+        c.flow = .init(timeStep: 0.05, steps: 40)
+        c.target = .init(kind: "double-well", mean: [0.0], covariance: [[1.0]], tilt: 0.2)
+        c.start = .init(weights: [1.0], means: [[0.3]], covariances: [[[0.09]]])
+        c.grid = .init(lower: -3, upper: 3, cells: 600, substeps: 4, scheme: "bdf2")
+        return c
+    }
+
+    /// The same tilted double well in 2D (a ring of minima, deeper at x₁ < 0), start
+    /// N((0.3, 0.2), 0.3² I) inside the ring.
+    static var doubleWell2D: ExperimentConfig {
+        var c = ExperimentConfig()
+        c.name = "double-well-2d"
+        c.methods = ["finite-volume"]
+        c.flow = .init(timeStep: 0.05, steps: 40)
+        c.target = .init(kind: "double-well", mean: [0.0, 0.0], covariance: [[1.0, 0.0], [0.0, 1.0]], tilt: 0.2)
+        c.start = .init(weights: [1.0], means: [[0.3, 0.2]], covariances: [[[0.09, 0.0], [0.0, 0.09]]])
+        c.grid = .init(lower: -3, upper: 3, cells: 120, substeps: 4, scheme: "bdf2")
         return c
     }
 }

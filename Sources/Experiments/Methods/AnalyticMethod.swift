@@ -9,9 +9,11 @@ public final class AnalyticMethod: FlowMethod {
     public let flow: OrnsteinUhlenbeckFlow
     let timeStep: Double
     let sampleCount: Int
+    let config: ExperimentConfig
     var generator: RandomGenerator
 
     public init(config: ExperimentConfig, generator: RandomGenerator) throws {
+        self.config = config
         flow = try OrnsteinUhlenbeckFlow(start: config.startDistribution(), target: config.targetDistribution())
         timeStep = config.flow.timeStep
         sampleCount = config.output.sampleCount
@@ -24,7 +26,9 @@ public final class AnalyticMethod: FlowMethod {
         let samples = marginal.sample(count: sampleCount, using: &generator)
         return MethodState(samples: samples,
                            gaussian: marginal.components.count == 1 ? marginal.components[0] : nil,
-                           metrics: MethodState.momentMetrics(mean: flow.mean(at: t), covariance: flow.covariance(at: t)))
+                           metrics: MethodState.momentMetrics(mean: flow.mean(at: t), covariance: flow.covariance(at: t)),
+                           density: ClosedFormDensity.onGrid(marginal, config: config),
+                           quantiles: ClosedFormDensity.quantiles(marginal))
     }
 }
 
@@ -35,8 +39,10 @@ public final class GaussianJKOMethod: FlowMethod {
     let sampleCount: Int
     var generator: RandomGenerator
     var current: Gaussian
+    let config: ExperimentConfig
 
     public init(config: ExperimentConfig, generator: RandomGenerator) throws {
+        self.config = config
         jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
         current = try config.startDistribution().components[0]
         sampleCount = config.output.sampleCount
@@ -45,7 +51,10 @@ public final class GaussianJKOMethod: FlowMethod {
 
     public func advance(to step: Int) throws -> MethodState {
         if step > 0 { current = try jko.step(from: current) }
+        let law = GaussianMixture(current)
         return MethodState(samples: current.sample(count: sampleCount, using: &generator), gaussian: current,
-                           metrics: MethodState.momentMetrics(mean: current.mean, covariance: current.covariance))
+                           metrics: MethodState.momentMetrics(mean: current.mean, covariance: current.covariance),
+                           density: ClosedFormDensity.onGrid(law, config: config),
+                           quantiles: ClosedFormDensity.quantiles(law))
     }
 }

@@ -1,3 +1,4 @@
+import GradientFlows
 import NumericalCore
 import Probability
 
@@ -22,11 +23,19 @@ public struct MethodState {
     public var gaussian: Gaussian?
     /// Method-specific per-step metrics, unprefixed (`mean_1`, `newton_iterations`, …).
     public var metrics: [(String, Double)]
+    /// ρ_k on the config's grid (`grid.*`): cell values, flat row-major `[cells]` or
+    /// `[cells, cells]`; saved as `density/step-KKKK.npy` when present.
+    public var density: [Double]?
+    /// ρ_k's exact 1D quantile function (particles, cell densities), for exact W₂ between methods.
+    public var quantiles: Wasserstein1D?
 
-    public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = []) {
+    public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
+                density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {
         self.samples = samples
         self.gaussian = gaussian
         self.metrics = metrics
+        self.density = density
+        self.quantiles = quantiles
     }
 }
 

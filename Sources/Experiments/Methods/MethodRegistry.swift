@@ -8,6 +8,9 @@ public enum MethodRegistry {
         switch name {
         case "analytic": return try AnalyticMethod(config: config, generator: generator)
         case "gaussian-jko": return try GaussianJKOMethod(config: config, generator: generator)
+        case "particle-jko": return try ParticleJKOMethod(config: config, generator: generator)
+        case "finite-volume": return try FiniteVolumeMethod(config: config, generator: generator)
+        // The 2D moving-mesh JKO plugs in here as "mesh-jko" (and in ExperimentConfig.knownMethods).
         default:
             throw ConfigError.outOfRange(key: "methods", value: "\"\(name)\"",
                                          allowed: "use any of " + ExperimentConfig.knownMethods.map { "\"\($0)\"" }.joined(separator: ", "))

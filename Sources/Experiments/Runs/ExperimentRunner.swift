@@ -53,12 +53,16 @@ public struct ExperimentRunner {
                     throw StepFailure(step: step, method: method.name, underlying: error)
                 }
                 try folder.saveSamples(state.samples, step: step, method: method.name, reference: reference)
+                if let density = state.density {
+                    try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
+                }
                 row += state.metrics.map { ("\(method.name.replacingOccurrences(of: "-", with: "_"))_\($0.0)", $0.1) }
                 states.append(state)
             }
             for (method, state) in zip(methods.dropFirst(), states.dropFirst()) {
                 row += try gapMetrics(state, states[0], method: method.name)
             }
+            row += exactGapMetrics(states, methods: methods.map(\.name))
             table.append(row)
             try AtomicFile.write(table.csv, to: folder.metricsURL)
             progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
@@ -66,6 +70,20 @@ public struct ExperimentRunner {
         progress?.finish()
         folder.log("finished \(config.flow.steps) steps")
         return table
+    }
+
+    /// `w2exact_A_vs_B`: exact 1D W₂ between every pair of methods that report a quantile
+    /// function (particles, cell densities, closed forms on a fine grid).
+    func exactGapMetrics(_ states: [MethodState], methods: [String]) -> [(String, Double)] {
+        var out = [(String, Double)]()
+        for i in states.indices {
+            for j in (i + 1)..<max(i + 1, states.count) {
+                guard let a = states[i].quantiles, let b = states[j].quantiles else { continue }
+                let tag = { (name: String) in name.replacingOccurrences(of: "-", with: "_") }
+                out.append(("w2exact_\(tag(methods[j]))_vs_\(tag(methods[i]))", a.squaredDistance(to: b).squareRoot()))
+            }
+        }
+        return out
     }
 
     func gapMetrics(_ state: MethodState, _ reference: MethodState, method: String) throws -> [(String, Double)] {

@@ -1,0 +1,54 @@
+import Foundation
+import GradientFlows
+import NumericalCore
+import Probability
+
+extension ExperimentConfig {
+    /// The potential V of the target ν ∝ e^{−V}.
+    public func potential() throws -> any Potential {
+        switch target.kind {
+        case "double-well":
+            guard !target.mean.isEmpty, target.mean.allSatisfy({ $0 == 0 }) else {
+                throw ConfigError.outOfRange(key: "target.mean", value: ConfigValue.vector(target.mean).description,
+                                             allowed: "the double well is centred at 0: give zeros, one per dimension (e.g. [0.0, 0.0] in 2D)")
+            }
+            return try DoubleWellPotential(dimension: dimension, tilt: target.tilt)
+        default:
+            return QuadraticPotential(target: try targetDistribution())
+        }
+    }
+
+    /// The finite-volume grid (and the grid of the saved densities): [lower, upper]ᵈ, `cells` per axis.
+    public func finiteVolumeGrid() throws -> FiniteVolumeGrid {
+        guard grid.lower < grid.upper else {
+            throw ConfigError.outOfRange(key: "grid.upper", value: "\(grid.upper)", allowed: "grid.upper must exceed grid.lower = \(grid.lower)")
+        }
+        guard dimension <= 2 else {
+            throw ConfigError.outOfRange(key: "target.mean", value: ConfigValue.vector(target.mean).description,
+                                         allowed: "the grid methods (finite-volume, saved densities) exist in 1D and 2D only")
+        }
+        return try FiniteVolumeGrid(lower: [Double](repeating: grid.lower, count: dimension),
+                                    upper: [Double](repeating: grid.upper, count: dimension),
+                                    cellCounts: [Int](repeating: grid.cells, count: dimension))
+    }
+
+    /// Cross-key checks of the exact schemes: which methods apply to which target and dimension.
+    func validateExactSchemes() throws {
+        let methodsText = ConfigValue.stringList(methods).description
+        if target.kind != "gaussian", let closed = methods.first(where: { ["analytic", "gaussian-jko"].contains($0) }) {
+            throw ConfigError.outOfRange(key: "methods", value: methodsText,
+                                         allowed: "\"\(closed)\" needs target.kind = \"gaussian\"; for a \(target.kind) target use \"particle-jko\" (1D) and \"finite-volume\"")
+        }
+        if methods.contains("particle-jko") && dimension != 1 {
+            throw ConfigError.outOfRange(key: "methods", value: methodsText,
+                                         allowed: "\"particle-jko\" is the 1D Lagrangian scheme; in \(dimension)D use the moving-mesh JKO or \"finite-volume\"")
+        }
+        if methods.contains("finite-volume") || dimension <= 2 {
+            let box = try finiteVolumeGrid()
+            for (i, m) in start.means.enumerated() where m.contains(where: { $0 <= box.lower[0] || $0 >= box.upper[0] }) {
+                throw ConfigError.outOfRange(key: "grid.lower", value: "\(grid.lower)",
+                                             allowed: "the box [\(grid.lower), \(grid.upper)] must contain the start (component \(i + 1) has mean \(m)); widen it")
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import NumericalCore
+import Probability
+
+/// The moving-simplex-mesh JKO scheme for F(ρ) = KL(ρ‖e^{−V}) in 2D (Carrillo, Düring,
+/// Matthes & McCormick, J. Sci. Comput. 2018, arXiv 1702.01707; DESIGN.md §1.2).
+///
+/// The nodes of a triangulation are the particles and every triangle keeps its mass, so
+/// ρ = mass_T/area_T on T. One step minimises over node positions x (`[n, 2]`)
+///
+///   Σᵢ mᵢ|xᵢ − xᵢⁿ|²/(2h) + Σ_T mass_T log(mass_T/area_T(x)) + Σᵢ mᵢ V(xᵢ),
+///
+/// with mᵢ the lumped node masses; the entropy keeps every orientation positive (a
+/// barrier) and the line search rejects any step that flips a triangle.
+///
+/// **Optimiser: damped Newton–CG.** The Hessian is sparse with the node adjacency of the
+/// mesh (≈ 7 blocks of 2×2 per node), so a product costs O(n); it is solved by conjugate
+/// gradients preconditioned with its 2×2 diagonal blocks. Block Jacobi absorbs the mass
+/// scale (node masses span many orders of magnitude between the bulk and the tails, which
+/// makes plain L-BFGS badly scaled), and the scaled Hessian ≈ I + (h/Δx²)·(graph
+/// Laplacian) needs O(√h/Δx) CG iterations. The objective is not convex in 2D (see
+/// ``MeshObjective``): CG stops at a direction of negative curvature and returns its last
+/// iterate (Nocedal & Wright, Algorithm 7.1), which is always a descent direction. The
+/// step length starts at min(1, 0.99·α_max), α_max the first step at which an area
+/// vanishes (a quadratic in α per triangle), then backtracks (Armijo, c = 10⁻⁴).
+/// Stopping: the residual displacement r = h·(Σᵢ|∂Φ/∂xᵢ|²/mᵢ)^{1/2} ≤ `tolerance`, the
+/// L²(ρ) norm of the Euler–Lagrange residual xᵢ − xᵢⁿ + h∇V(xᵢ) + h∇ᵢ(entropy)/mᵢ in
+/// length units; where ∇²Φ ⪰ diag(mᵢ/h) it bounds (Σᵢ mᵢ|xᵢ − xᵢ*|²)^{1/2}, the L²(ρ)
+/// distance to the minimiser x*, so it bounds the W₂ error of the solve.
+public struct MeshJKO: Sendable {
+    /// The potential V of the target e^{−V}, planar.
+    public let potential: any Potential
+    /// The time step h > 0.
+    public let timeStep: Double
+    /// Stop when the residual displacement (length units, L²(ρ)) is ≤ tolerance.
+    public let tolerance: Double
+    /// Newton iterations per step before the step fails.
+    public let maximumNewtonIterations: Int
+    /// Conjugate-gradient iterations per Newton iteration.
+    public let maximumConjugateGradientIterations: Int
+
+    /// - Throws: ``GradientFlowError/invalidTimeStep(_:)`` for h ≤ 0, a dimension mismatch
+    ///   for a potential that is not planar, ``GradientFlowError/potentialNotConfining(_:)``
+    ///   when e^{−V} is not normalisable.
+    public init(potential: any Potential, timeStep: Double, tolerance: Double = 1e-9,
+                maximumNewtonIterations: Int = 50, maximumConjugateGradientIterations: Int = 2000) throws {
+        guard timeStep > 0, timeStep.isFinite else { throw GradientFlowError.invalidTimeStep(timeStep) }
+        guard potential.dimension == 2 else {
+            throw GradientFlowError.dimensionMismatch("the mesh scheme is planar, but the potential has dimension \(potential.dimension); give a 2D potential")
+        }
+        guard tolerance > 0, maximumNewtonIterations >= 1, maximumConjugateGradientIterations >= 1 else {
+            throw GradientFlowError.invalidMesh("the Newton tolerance must be > 0 and the iteration limits ≥ 1; got tolerance \(tolerance), \(maximumNewtonIterations) Newton and \(maximumConjugateGradientIterations) CG iterations")
+        }
+        do { try potential.checkConfinement() } catch { throw GradientFlowError.potentialNotConfining("\(error)") }
+        self.potential = potential
+        self.timeStep = timeStep
+        self.tolerance = tolerance
+        self.maximumNewtonIterations = maximumNewtonIterations
+        self.maximumConjugateGradientIterations = maximumConjugateGradientIterations
+    }
+
+    /// The discrete free energy F(ρ) = Σ_T mass_T log(mass_T/area_T) + Σᵢ mᵢV(xᵢ) of an
+    /// iterate (KL(ρ‖e^{−V}) − log Z up to the lumping of ∫ρV); +∞ for a tangled mesh.
+    public func energy(of state: MeshJKOState) -> Double {
+        MeshObjective(state: state, timeStep: timeStep, potential: potential).freeEnergy(state.positions)
+    }
+
+    /// ρ_{k+1} from ρ_k = `state`.
+    ///
+    /// - Throws: ``GradientFlowError/meshTangled(step:reason:)`` when `state` has a
+    ///   triangle of area ≤ 0, ``GradientFlowError/meshSolveFailed(step:iterations:residual:reason:)``
+    ///   when Newton does not reach the tolerance; both name the step k + 1.
+    public func step(from state: MeshJKOState) throws -> MeshJKOState {
+        let stepNumber = state.stepIndex + 1
+        if let t = state.mesh.firstNonPositiveTriangle(in: state.positions) {
+            throw GradientFlowError.meshTangled(
+                step: stepNumber,
+                reason: "triangle \(t) has signed area \(state.mesh.area(of: t, in: state.positions)) ≤ 0, orientation lost; a mesh state must list every triangle counter-clockwise")
+        }
+        let clock = ContinuousClock.now
+        let objective = MeshObjective(state: state, timeStep: timeStep, potential: potential)
+        let previousEnergy = objective.freeEnergy(state.positions)
+        let result = try minimise(objective, stepNumber: stepNumber)
+        let elapsed = ContinuousClock.now - clock
+        let moved = state.moved(to: result.positions, stepIndex: stepNumber, time: Double(stepNumber) * timeStep, report: nil)
+        let report = MeshJKOStepReport(
+            step: stepNumber, newtonIterations: result.iterations, conjugateGradientIterations: result.conjugateGradientIterations,
+            negativeCurvatureCount: result.negativeCurvatureCount, decrement: result.decrement, residual: result.residual,
+            energy: objective.freeEnergy(result.positions), previousEnergy: previousEnergy,
+            affineTransportCost: state.affineTransportCost(to: moved), lumpedTransportCost: state.lumpedTransportCost(to: moved),
+            minimumAngle: moved.minimumAngle, areaRatio: moved.areaRatio,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return state.moved(to: result.positions, stepIndex: stepNumber, time: Double(stepNumber) * timeStep, report: report)
+    }
+
+    /// [ρ₀, ρ₁, …, ρ_K]: `stepCount` steps from `start`.
+    public func iterates(from start: MeshJKOState, stepCount: Int) throws -> [MeshJKOState] {
+        var out = [start]
+        out.reserveCapacity(stepCount + 1)
+        for _ in 0..<stepCount { out.append(try step(from: out[out.count - 1])) }
+        return out
+    }
+}
+
+/// How one mesh JKO step went: solver effort, energies, transport cost and mesh quality.
+public struct MeshJKOStepReport: Sendable, Equatable {
+    /// The step k (the report belongs to ρ_k).
+    public let step: Int
+    /// Newton iterations taken.
+    public let newtonIterations: Int
+    /// Conjugate-gradient iterations summed over the Newton iterations.
+    public let conjugateGradientIterations: Int
+    /// Newton iterations whose CG met negative curvature (the non-convex part of Φ).
+    public let negativeCurvatureCount: Int
+    /// The Newton decrement ½λ² = −½∇Φᵀd of the last Newton direction d (the predicted
+    /// energy decrease of that step; ∞ when no step was needed).
+    public let decrement: Double
+    /// The final residual displacement (≤ the solver's tolerance), see ``MeshJKO``.
+    public let residual: Double
+    /// F(ρ_k), the discrete free energy (``MeshJKO/energy(of:)``).
+    public let energy: Double
+    /// F(ρ_{k−1}).
+    public let previousEnergy: Double
+    /// ∫|Φ(x) − x|²dρ_{k−1} of the piecewise-affine mesh map, an upper bound on W₂²(ρ_{k−1}, ρ_k).
+    public let affineTransportCost: Double
+    /// Σᵢ mᵢ|xᵢᵏ − xᵢᵏ⁻¹|², the lumped cost in the objective (≥ the affine cost).
+    public let lumpedTransportCost: Double
+    /// The smallest angle of the new mesh, degrees.
+    public let minimumAngle: Double
+    /// max area / min area of the new mesh.
+    public let areaRatio: Double
+    /// Wall-clock seconds of the Newton solve.
+    public let seconds: Double
+}

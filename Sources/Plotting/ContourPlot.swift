@@ -1,0 +1,60 @@
+import NumericalCore
+
+/// Contour lines of gridded values (marching squares), one stroke per level.
+///
+/// Same grid convention as `Heatmap`: `values` is `[ny, nx]` at the cell centres of the
+/// rectangle `x × y`, row 0 at the bottom, so a contour drawn over a heatmap of the same
+/// values lines up with its cells.
+public struct ContourPlot: PlotElement {
+    public var values: Matrix
+    public var x: Interval
+    public var y: Interval
+    public var levels: [Double]
+    /// Colour of every level, unless `colormap` is set.
+    public var color: Color
+    /// Colours the levels by their value over the levels' range.
+    public var colormap: Colormap?
+    public var width: Double
+
+    public init(values: Matrix, x: Interval, y: Interval, levels: [Double], color: Color = .white,
+                colormap: Colormap? = nil, width: Double = 0.8) {
+        self.values = values
+        self.x = x
+        self.y = y
+        self.levels = levels
+        self.color = color
+        self.colormap = colormap
+        self.width = width
+    }
+
+    /// `count` levels evenly spaced strictly inside the range of the finite values.
+    public static func evenLevels(of values: Matrix, count: Int) -> [Double] {
+        guard let range = Interval.enclosing(values.elements), range.span > 0, count > 0 else { return [] }
+        return (1...count).map { range.lower + range.span * Double($0) / Double(count + 1) }
+    }
+
+    public var xBounds: Interval? { x }
+    public var yBounds: Interval? { y }
+
+    /// Cell-centre coordinates along x and y.
+    public var centres: (xs: [Double], ys: [Double]) {
+        let dx = x.span / Double(values.columns)
+        let dy = y.span / Double(values.rows)
+        return ((0..<values.columns).map { x.lower + (Double($0) + 0.5) * dx },
+                (0..<values.rows).map { y.lower + (Double($0) + 0.5) * dy })
+    }
+
+    public func draw(on canvas: Canvas, transform: PlotTransform) {
+        let (xs, ys) = centres
+        let levelRange = Interval.enclosing(levels) ?? Interval(0, 1)
+        canvas.setLineWidth(width)
+        for level in levels {
+            canvas.setColor(colormap?.color(for: level, in: levelRange) ?? color)
+            for segment in MarchingSquares.segments(values: values, xs: xs, ys: ys, level: level) {
+                canvas.move(to: transform.point(segment.start.x, segment.start.y))
+                canvas.line(to: transform.point(segment.end.x, segment.end.y))
+            }
+            canvas.stroke()
+        }
+    }
+}

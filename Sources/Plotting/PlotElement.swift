@@ -1,0 +1,40 @@
+/// Something drawn inside the plot area of an `Axes`: a line, a heatmap, arrows, ….
+///
+/// An element reports the data ranges it wants visible (the axes take their union when no
+/// limits are set) and draws itself through a `PlotTransform` onto a `Canvas`, with the plot
+/// area as the clip.
+public protocol PlotElement {
+    /// x range the element occupies, or nil to have no say.
+    var xBounds: Interval? { get }
+    /// y range the element occupies, or nil to have no say.
+    var yBounds: Interval? { get }
+    /// True for rasters (heatmaps, images) that should fill the plot area exactly: the axes
+    /// then add no padding around the data.
+    var fitsTightly: Bool { get }
+    /// What the legend shows for this element, if anything.
+    var legendEntry: LegendEntry? { get }
+    /// Draws the element; the canvas is already clipped to `transform.frame`.
+    func draw(on canvas: Canvas, transform: PlotTransform)
+}
+
+extension PlotElement {
+    public var fitsTightly: Bool { false }
+    public var legendEntry: LegendEntry? { nil }
+}
+
+/// One row of a legend: a label and the sample drawn beside it.
+public struct LegendEntry: Equatable, Sendable {
+    public enum Swatch: Equatable, Sendable {
+        case line(color: Color, width: Double, dash: [Double])
+        case marker(color: Color, radius: Double)
+        case patch(color: Color)
+    }
+
+    public var label: String
+    public var swatch: Swatch
+
+    public init(label: String, swatch: Swatch) {
+        self.label = label
+        self.swatch = swatch
+    }
+}

@@ -1,0 +1,97 @@
+import Experiments
+import Foundation
+import NumericalCore
+import Plotting
+import Probability
+import XCTest
+import _TestSupport
+
+/// The transport maps and densities behind the run figures, and a smoke test that every
+/// figure of a small run is written and not blank.
+final class RunFiguresTests: XCTestCase {
+    func testMonotoneMapBetweenGaussiansIsTheAffineMap() throws {
+        // Between N(m₁, s₁²) and N(m₂, s₂²) the optimal 1D map is T(x) = m₂ + (s₂/s₁)(x − m₁).
+        let source = GaussianMixture(try Gaussian(mean: [-1], standardDeviation: 0.5))
+        let target = GaussianMixture(try Gaussian(mean: [2], standardDeviation: 1.5))
+        let xs = [-2.0, -1.2, -0.3, 0.4]
+        // Bisection stops at 1e-10; erfc tails are accurate to ~1e-15 relative here.
+        assertClose(TransportMaps.monotoneMap(from: source, to: target, at: xs), xs.map { 2 + 3 * ($0 + 1) }, atol: 1e-8)
+    }
+
+    func testEmpiricalMonotoneMapApproachesTheExactOne() {
+        var rng = RandomGenerator(seed: 11)
+        let a = (0..<20_000).map { _ in -1 + 0.5 * rng.normal() }
+        let b = (0..<20_000).map { _ in 2 + 1.5 * rng.normal() }
+        let xs = [-1.5, -1.0, -0.5]
+        // Quantiles of 20 000 samples within the body of the law err by ~ σ/√n · few ≈ 0.05.
+        assertClose(TransportMaps.monotoneMap(fromSamples: a, toSamples: b, at: xs), xs.map { 2 + 3 * ($0 + 1) }, atol: 0.08)
+    }
+
+    func testHungarianMatchingIsOptimalOnSmallClouds() {
+        var rng = RandomGenerator(seed: 5)
+        for _ in 0..<5 {
+            let n = 6
+            let x = Matrix(rows: n, columns: 2, elements: (0..<(2 * n)).map { _ in rng.normal() })
+            let y = Matrix(rows: n, columns: 2, elements: (0..<(2 * n)).map { _ in rng.normal() + 1 })
+            func cost(_ sigma: [Int]) -> Double {
+                (0..<n).reduce(0) { s, i in s + pow(x[i, 0] - y[sigma[i], 0], 2) + pow(x[i, 1] - y[sigma[i], 1], 2) }
+            }
+            let found = TransportMaps.optimalMatching(x, y)
+            XCTAssertEqual(Set(found).count, n, "a permutation")
+            var best = Double.infinity
+            permutations(Array(0..<n)) { best = min(best, cost($0)) }   // brute force over 720 permutations
+            assertClose(cost(found), best, rtol: 1e-12)
+        }
+    }
+
+    func testKernelDensityIntegratesToOne() {
+        var rng = RandomGenerator(seed: 3)
+        let points = Matrix(rows: 800, columns: 1, elements: (0..<800).map { _ in rng.normal() })
+        let kde = KernelDensity(points: points)
+        let h = 0.01
+        let mass = stride(from: -8.0, through: 8.0, by: h).reduce(0) { $0 + kde.evaluate([$1]) * h }
+        assertClose(mass, 1, atol: 1e-6)   // a sum of normalised Gaussians; the Riemann sum is exact to ~1e-10
+        assertClose(kde.evaluate([0]), 1 / (2 * Double.pi).squareRoot(), atol: 0.05)   // smoothed N(0,1) peak
+    }
+
+    func testPlotWritesEveryFigureOfASmallRunInEachFormat() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-figures-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for preset in ["ou-mixture-1d", "ou-2d"] {
+            var config = try ConfigLoader.resolve(preset, overrides: ["flow.steps=4", "output.sample_count=300"])
+            config.seed = 1
+            let folder = try RunFolder.create(at: root.appendingPathComponent(preset), force: false)
+            try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "test")
+            let written = try RunFigures.writeAll(run: folder.url, format: .png)
+            XCTAssertEqual(Set(written.map { $0.deletingPathExtension().lastPathComponent }),
+                           ["density-trajectory", "transport-maps", "samples", "metrics"], preset)
+            let data = try RunFigureData(folder: folder)
+            for kind in [RunFigures.Kind.densityTrajectory, .transportMaps, .samples, .metrics] {
+                let pixels = try XCTUnwrap(RunFigures.figure(kind, of: data)).rasterize()
+                XCTAssertGreaterThan(pixels.inkFraction, 0.03, "\(preset) \(kind) looks blank")
+            }
+            XCTAssertNil(try RunFigures.figure(.losses, of: data), "no losses.csv: no losses figure")
+            XCTAssertNil(try RunFigures.figure(.imageGrid, of: data), "not an image run")
+            let svg = try RunFigures.writeAll(run: folder.url, format: .svg)
+            XCTAssertTrue(svg.allSatisfy { $0.pathExtension == "svg" && FileManager.default.fileExists(atPath: $0.path) })
+        }
+    }
+
+    func testPlottingAnEmptyFolderSaysWhatIsMissing() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        XCTAssertThrowsError(try RunFigures.writeAll(run: root)) { error in
+            XCTAssertTrue("\(error)".contains("config.toml"), "\(error)")
+        }
+    }
+
+    private func permutations(_ items: [Int], prefix: [Int] = [], _ body: ([Int]) -> Void) {
+        if items.isEmpty { body(prefix); return }
+        for (i, item) in items.enumerated() {
+            var rest = items
+            rest.remove(at: i)
+            permutations(rest, prefix: prefix + [item], body)
+        }
+    }
+}
