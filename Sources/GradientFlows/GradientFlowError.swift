@@ -32,7 +32,7 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
         case let .potentialNotConfining(s):
             return "the potential is not confining: \(s)"
         case let .newtonFailed(step, iterations, decrement, reason):
-            return "JKO step \(step): Newton's method stopped after \(iterations) iterations with Newton decrement \(decrement) (\(reason)); try a smaller time step or more particles spread over the start's support"
+            return "JKO step \(step): Newton's method stopped after \(iterations) iterations with Newton decrement \(decrement) (\(reason)); try a smaller time step, a higher iteration limit, or more particles spread over the start's support"
         case let .linearSolveFailed(step, reason):
             return "time step \(step): the linear solve failed (\(reason)); try a smaller time step or a finer grid"
         case let .meshTangled(step, reason):

@@ -130,8 +130,9 @@ public struct LagrangianJKO1D: Sendable {
     public func flow(from start: ParticleState1D, stepCount: Int,
                      onStep: (Int, LagrangianJKOStep) throws -> Void = { _, _ in }) throws -> [ParticleState1D] {
         var states = [start]
+        guard stepCount > 0 else { return states }
         states.reserveCapacity(stepCount + 1)
-        for k in 1...max(stepCount, 1) where stepCount > 0 {
+        for k in 1...stepCount {
             let result = step(from: states[k - 1])
             guard result.converged else {
                 throw GradientFlowError.newtonFailed(step: k, iterations: result.iterations,

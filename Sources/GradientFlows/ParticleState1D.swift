@@ -23,8 +23,9 @@ public struct ParticleState1D: Sendable, Equatable {
             throw GradientFlowError.dimensionMismatch(
                 "a particle state needs at least 2 particles and one mass per particle; got \(positions.count) positions and \(masses.count) masses")
         }
-        guard masses.allSatisfy({ $0 > 0 && $0.isFinite }), abs(masses.reduce(0, +) - 1) <= 1e-12 else {
-            throw GradientFlowError.invalidParticles("particle masses must be positive and sum to 1 (sum \(masses.reduce(0, +))); normalise them")
+        let total = ParticleState1D.compensatedSum(masses)
+        guard masses.allSatisfy({ $0 > 0 && $0.isFinite }), abs(total - 1) <= 1e-12 else {
+            throw GradientFlowError.invalidParticles("particle masses must be positive and sum to 1 (sum \(total)); normalise them")
         }
         guard positions.allSatisfy(\.isFinite), zip(positions, positions.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw GradientFlowError.invalidParticles("particle positions must be finite and strictly increasing; sort them and merge duplicates")
@@ -72,8 +73,19 @@ public struct ParticleState1D: Sendable, Equatable {
         return zip(masses, positions).reduce(0) { $0 + $1.0 * ($1.1 - mu) * ($1.1 - mu) }
     }
 
-    /// Σ mᵢ — 1 up to rounding (kept for the mass column of a run).
-    public var totalMass: Double { masses.reduce(0, +) }
+    /// Σ mᵢ by compensated summation — 1 to about 1e-16 (the mass column of a run).
+    public var totalMass: Double { ParticleState1D.compensatedSum(masses) }
+
+    /// Kahan–Babuška (Neumaier) summation: error O(ε) independent of the count.
+    static func compensatedSum(_ values: [Double]) -> Double {
+        var sum = 0.0, compensation = 0.0
+        for v in values {
+            let t = sum + v
+            compensation += abs(sum) >= abs(v) ? (sum - t) + v : (v - t) + sum
+            sum = t
+        }
+        return sum + compensation
+    }
 
     /// The discrete entropy Σⱼ δⱼ log(δⱼ/(x_{j+1} − x_j)), δⱼ = (mⱼ + m_{j+1})/2.
     public var entropy: Double {

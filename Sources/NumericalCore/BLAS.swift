@@ -7,7 +7,7 @@ import COpenBLAS
 /// instead of importing `COpenBLAS`.
 public enum BLAS {
     /// `CblasNoTrans`, for the GSL wrappers that pass CBLAS flags (GSL.swift).
-    static let noTranspose = CblasNoTrans
+    static let noTranspose: CBLAS_TRANSPOSE = CblasNoTrans
 
     /// Number of threads OpenBLAS uses for level-3 calls.
     public static var threadCount: Int {

@@ -85,3 +85,11 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
             .joined(separator: "\n")
     }
 }
+
+extension Matrix {
+    /// The first `count` rows, `[count, columns]` (e.g. a sub-cloud of a point cloud).
+    public func firstRows(_ count: Int) -> Matrix {
+        precondition(count >= 0 && count <= rows, "firstRows: \(count) rows requested of \(rows)")
+        return Matrix(rows: count, columns: columns, elements: Array(elements[0..<(count * columns)]))
+    }
+}

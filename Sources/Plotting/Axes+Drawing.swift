@@ -89,7 +89,8 @@ extension Axes {
         colorBar?.draw(on: canvas, beside: frame, style: style)
     }
 
-    /// The style with its font shrunk (down to 60 %) so that `text` fits in `width`.
+    /// The style with its font shrunk (down to 60 %) so that `text` fits in `width`; text
+    /// longer than that still overflows (shorten it).
     static func fitted(_ text: String, style: TextStyle, width: Double, on canvas: Canvas) -> TextStyle {
         let measured = canvas.measure(text, style: style).width
         guard measured > width, measured > 0 else { return style }
@@ -137,10 +138,16 @@ extension Axes {
     }
 
     private func drawLegend(on canvas: Canvas, frame: Rect, style: FigureStyle) {
-        let entries = elements.compactMap(\.legendEntry)
+        var entries = elements.compactMap(\.legendEntry)
         guard !entries.isEmpty else { return }
         let textStyle = TextStyle(fontSize: style.legendFontSize, color: style.textColor)
         let rowHeight = canvas.measure("Ag", style: textStyle).height + 2
+        // A legend never outgrows the plot area: the rows that do not fit become "… n more".
+        let fitting = max(1, Int((frame.height - 13) / rowHeight))
+        if entries.count > fitting {
+            let hidden = entries.count - (fitting - 1)
+            entries = Array(entries.prefix(fitting - 1)) + [LegendEntry(label: "… \(hidden) more", swatch: .none)]
+        }
         let swatchWidth = 16.0
         let labelWidth = entries.map { canvas.measure($0.label, style: textStyle).width }.max() ?? 0
         let size = Size(width: 4 + swatchWidth + 4 + labelWidth + 5, height: Double(entries.count) * rowHeight + 5)
@@ -169,6 +176,8 @@ extension Axes {
                 canvas.setColor(color)
                 canvas.addCircle(center: Point(x: left + swatchWidth / 2, y: centreY), radius: radius)
                 canvas.fill()
+            case .none:
+                break
             case let .patch(color):
                 canvas.setColor(color)
                 canvas.addRectangle(Rect(x: left + 2, y: centreY - rowHeight * 0.3, width: swatchWidth - 4, height: rowHeight * 0.6))

@@ -91,8 +91,9 @@ public final class Figure {
         canvas.addRectangle(Rect(x: 0, y: 0, width: pageSize.width, height: pageSize.height))
         canvas.fill()
         if let title {
+            let titleStyle = TextStyle(fontSize: style.figureTitleFontSize, bold: true, color: style.textColor)
             canvas.drawText(title, at: Point(x: pageSize.width / 2, y: style.padding),
-                            style: TextStyle(fontSize: style.figureTitleFontSize, bold: true, color: style.textColor),
+                            style: Axes.fitted(title, style: titleStyle, width: pageSize.width - 2 * style.padding, on: canvas),
                             anchor: TextAnchor(.center, .top), angle: 0)
         }
         for (axes, layout) in zip(panels, layout(on: canvas)) {

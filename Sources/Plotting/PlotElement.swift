@@ -28,6 +28,8 @@ public struct LegendEntry: Equatable, Sendable {
         case line(color: Color, width: Double, dash: [Double])
         case marker(color: Color, radius: Double)
         case patch(color: Color)
+        /// Text only (e.g. "… 12 more").
+        case none
     }
 
     public var label: String

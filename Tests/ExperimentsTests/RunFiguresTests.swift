@@ -95,3 +95,38 @@ final class RunFiguresTests: XCTestCase {
         }
     }
 }
+
+/// The figures that only some runs support: training losses (a `losses.csv` beside the
+/// samples) and image grids (samples whose dimension is a square image).
+final class OptionalRunFiguresTests: XCTestCase {
+    func testLossesAndImageGridsAppearWhenTheRunHasThem() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-figures-images-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        // An 8 × 8 = 64-dimensional OU run stands in for an image run.
+        var config = try ConfigLoader.resolve("ou-1d", overrides: ["flow.steps=2", "output.sample_count=40"])
+        let d = 64
+        config.methods = ["analytic"]
+        config.target.mean = [Double](repeating: 0, count: d)
+        config.target.covariance = (0..<d).map { i in (0..<d).map { $0 == i ? 1 : 0 } }
+        config.start.means = [(0..<d).map { Double($0 % 8) / 4 - 1 }]
+        config.start.covariances = [(0..<d).map { i in (0..<d).map { $0 == i ? 0.05 : 0 } }]
+        let folder = try RunFolder.create(at: root, force: false)
+        try ExperimentRunner(config: config, folder: folder).run(source: "test", command: "test")
+        try AtomicFile.write("iteration,map_loss,potential_loss\n0,1.5,-0.5\n10,1.1,-0.3\n20,0.8,-0.2\n30,0.7,-0.15\n",
+                             to: root.appendingPathComponent("losses.csv"))
+        let data = try RunFigureData(folder: folder)
+        let images = try XCTUnwrap(RunFigures.figure(.imageGrid, of: data)).rasterize()
+        XCTAssertGreaterThan(images.luminanceVariance, 100)
+        let losses = try XCTUnwrap(RunFigures.figure(.losses, of: data)).rasterize()
+        XCTAssertGreaterThan(losses.inkFraction, 0.03)
+        XCTAssertNil(try RunFigures.figure(.densityTrajectory, of: data), "no density snapshots in 64 dimensions")
+        let names = try RunFigures.writeAll(run: root).map { $0.deletingPathExtension().lastPathComponent }
+        XCTAssertTrue(names.contains("image-grid") && names.contains("losses") && names.contains("metrics"), "\(names)")
+        if let kept = ProcessInfo.processInfo.environment["PLOTTING_TEST_OUTPUT"] {
+            for name in ["image-grid", "losses", "metrics"] {
+                try? FileManager.default.copyItem(at: root.appendingPathComponent("figures/\(name).png"),
+                                                  to: URL(fileURLWithPath: kept).appendingPathComponent("image-run-\(name).png"))
+            }
+        }
+    }
+}

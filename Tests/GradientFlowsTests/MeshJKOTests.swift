@@ -111,6 +111,26 @@ final class MeshJKOTests: XCTestCase {
         assertClose(weighted, state.mean, atol: 1e-12)
     }
 
+    /// The uniform start mesh sits on a box that leaves out at most 10⁻⁶ of ρ₀ (union bound
+    /// per component and axis; Dunavant's rule on 0.25-wide cells is exact to ≈ 10⁻⁹ here),
+    /// is positively oriented with near-square cells, and runs a few steps; the quantile
+    /// mesh has the same number of cells per axis.
+    func testStartMeshesCarryTheMass() throws {
+        let (start, target) = try Self.ouCase()
+        let uniform = try MeshJKOState.start(mixture: start, cellsPerSide: 32, spacing: .uniform)
+        XCTAssertGreaterThanOrEqual(uniform.truncatedMass, 0)
+        XCTAssertLessThanOrEqual(uniform.truncatedMass, 1e-6)
+        XCTAssertNil(uniform.mesh.firstNonPositiveTriangle(in: uniform.positions))
+        XCTAssertGreaterThan(uniform.minimumAngle, 40)
+        assertClose(uniform.triangleMasses.reduce(0, +), 1, atol: 1e-12)
+        let solver = try MeshJKO(potential: QuadraticPotential(target: target), timeStep: 0.05)
+        let last = try solver.iterates(from: uniform, stepCount: 3).last!
+        XCTAssertLessThanOrEqual(try XCTUnwrap(last.report).residual, 1e-9)
+        let quantile = try MeshJKOState.start(mixture: start, cellsPerSide: 32)
+        XCTAssertEqual(quantile.mesh.nodeCount, 33 * 33)
+        XCTAssertLessThan(abs(quantile.truncatedMass), 1e-3, "quadrature on the coarse tail cells")
+    }
+
     func testTangledMeshIsRefusedNamingTheStep() throws {
         let (start, target) = try Self.ouCase()
         let good = try MeshJKOState.start(mixture: start, cellsPerSide: 6)

@@ -55,6 +55,16 @@ final class GibbsDistributionTests: XCTestCase {
         XCTAssertLessThan(g.truncatedMassEstimate, 1e-8)
     }
 
+    /// The double well's log Z by quadrature against the grid sampler's trapezoidal log Z
+    /// (Δx = 3e-3 in 1D, 0.015 in 2D: O(Δx²) ≲ 1e-4; boxes hold all but e^{−V(3)} ≈ 1e-7).
+    func testDoubleWellLogPartitionFunction() throws {
+        for d in [1, 2] {
+            let v = try DoubleWellPotential(dimension: d, tilt: 0.3)
+            let grid = try GibbsDistribution(potential: v, lower: -3.5, upper: 3.5, gridCount: d == 1 ? 2000 : 460)
+            XCTAssertEqual(v.logPartitionFunction!, grid.logNormalizer, accuracy: 1e-4, "d = \(d)")
+        }
+    }
+
     func testRejectsNonConfiningPotential() throws {
         let v = try QuadraticPotential(center: 0, curvature: -1)
         XCTAssertThrowsError(try GibbsDistribution(potential: v, lower: -3, upper: 3))

@@ -81,4 +81,38 @@ final class PotentialTests: XCTestCase {
         let v = try QuadraticPotential(center: 0.4, curvature: 2.5)
         XCTAssertEqual(v.logPartitionFunction!, 0.5 * log(2 * Double.pi / 2.5), accuracy: 1e-14)
     }
+
+    /// The default (numerical) confinement check on potentials without a closed-form answer.
+    func testDefaultConfinementCheck() throws {
+        XCTAssertNoThrow(try LogGrowthPotential(power: 1, dimension: 1).checkConfinement())  // e^{-V} = 1/(1+x²): Cauchy
+        XCTAssertThrowsError(try LogGrowthPotential(power: 0.5, dimension: 1).checkConfinement())  // 1/√(1+x²): not integrable
+        XCTAssertThrowsError(try LogGrowthPotential(power: 1, dimension: 2).checkConfinement())  // 1/(1+|x|²) in 2D: not integrable
+        XCTAssertNoThrow(try LogGrowthPotential(power: 1.5, dimension: 2).checkConfinement())
+    }
+}
+
+/// V(x) = p·log(1 + |x|²), relying on the protocol's default confinement check.
+struct LogGrowthPotential: Potential {
+    let power: Double
+    let dimension: Int
+    func value(at point: UnsafePointer<Double>) -> Double {
+        var r2 = 0.0
+        for i in 0..<dimension { r2 += point[i] * point[i] }
+        return power * log1p(r2)
+    }
+    func gradient(at point: UnsafePointer<Double>, into gradient: UnsafeMutablePointer<Double>) -> Double {
+        var r2 = 0.0
+        for i in 0..<dimension { r2 += point[i] * point[i] }
+        for i in 0..<dimension { gradient[i] = 2 * power * point[i] / (1 + r2) }
+        return power * log1p(r2)
+    }
+    func hessian(at point: UnsafePointer<Double>, into hessian: UnsafeMutablePointer<Double>) {
+        var r2 = 0.0
+        for i in 0..<dimension { r2 += point[i] * point[i] }
+        for i in 0..<dimension {
+            for j in 0..<dimension {
+                hessian[i * dimension + j] = 2 * power * ((i == j ? 1 : 0) / (1 + r2) - 2 * point[i] * point[j] / ((1 + r2) * (1 + r2)))
+            }
+        }
+    }
 }

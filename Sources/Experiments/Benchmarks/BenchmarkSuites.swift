@@ -3,6 +3,7 @@
 public enum BenchmarkSuites {
     public static let all: [(name: String, summary: String, run: (_ quick: Bool) throws -> BenchmarkReport)] = [
         ("blas", "OpenBLAS sgemm/dgemm throughput on 1 and 2 threads (the peak other suites compare to)", BLASBenchmark.run),
+        ("exact", "exact schemes: 1D particle JKO (N = 10⁴) per step, 2D finite volumes 256×256 to t = 1", ExactBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
         ("engine", "Neural engine: S-JKO toy iteration (it/s, GFLOP/s vs sgemm peak), conv training step, memory growth", EngineBenchmark.run),
     ]

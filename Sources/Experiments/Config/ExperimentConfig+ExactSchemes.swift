@@ -41,7 +41,11 @@ extension ExperimentConfig {
         }
         if methods.contains("particle-jko") && dimension != 1 {
             throw ConfigError.outOfRange(key: "methods", value: methodsText,
-                                         allowed: "\"particle-jko\" is the 1D Lagrangian scheme; in \(dimension)D use the moving-mesh JKO or \"finite-volume\"")
+                                         allowed: "\"particle-jko\" is the 1D Lagrangian scheme; in \(dimension)D use \"mesh-jko\" (2D) or \"finite-volume\"")
+        }
+        if methods.contains("mesh-jko") && dimension != 2 {
+            throw ConfigError.outOfRange(key: "methods", value: methodsText,
+                                         allowed: "\"mesh-jko\" is the planar moving-mesh scheme; in \(dimension)D use \"particle-jko\" (1D) or \"finite-volume\"")
         }
         if methods.contains("finite-volume") || dimension <= 2 {
             let box = try finiteVolumeGrid()

@@ -1,7 +1,6 @@
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
-    /// (`mesh-jko`, the 2D moving-mesh JKO, plugs in next to `particle-jko`.)
-    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "finite-volume"]
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume"]
 
     /// Every key of the config, in the order `jko config show` prints them.
     public static let schema: [ConfigField] = [
@@ -9,7 +8,7 @@ extension ExperimentConfig {
         .integer("seed", \.seed, "Seed of every random choice in the run (recorded in run.json).",
                  allowed: "the seed must be an integer ≥ 0", where: { $0 >= 0 }),
         .stringList("methods", \.methods,
-                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"finite-volume\" (Fokker–Planck on the grid box).",
+                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"mesh-jko\" (2D moving-mesh JKO), \"finite-volume\" (Fokker–Planck on the grid box).",
                     choices: knownMethods),
         .number("flow.time_step", \.flow.timeStep, "JKO time step h (Fokker–Planck time per step); must be > 0.",
                 allowed: "the time step must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
@@ -27,12 +26,21 @@ extension ExperimentConfig {
         .matrixList("start.covariances", \.start.covariances, "Component covariances of ρ₀, one d×d SPD matrix per weight."),
         .integer("output.sample_count", \.output.sampleCount, "Samples saved per step and method, as samples/step-KKKK.npy [n, d].",
                  allowed: "the sample count must be between 1 and 10000000", where: { (1...10_000_000).contains($0) }),
+        .integer("output.cloud_w2_count", \.output.cloudW2Count,
+                 "Points per cloud for the exact W₂ between methods' samples in 2D+ (w2cloud_METHOD); 0 turns it off.",
+                 allowed: "the count must be between 0 and 5000", where: { (0...5000).contains($0) }),
         .integer("particles.count", \.particles.count, "Particles N of \"particle-jko\" (equal masses at the start's quantiles).",
                  allowed: "the particle count must be between 2 and 10000000", where: { (2...10_000_000).contains($0) }),
         .number("particles.tolerance", \.particles.tolerance, "Newton stops when half the squared Newton decrement is ≤ this (units of F).",
                 allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .integer("particles.max_iterations", \.particles.maxIterations, "Newton iterations allowed per JKO step; more stops the run with an error naming the step.",
                  allowed: "the iteration limit must be between 1 and 100000", where: { (1...100_000).contains($0) }),
+        .integer("mesh.cells", \.mesh.cells, "Cells per side of the start mesh of \"mesh-jko\" (2D; two triangles per cell).",
+                 allowed: "the mesh needs between 2 and 400 cells per side", where: { (2...400).contains($0) }),
+        .string("mesh.spacing", \.mesh.spacing, "Start mesh lines: \"quantile\" (at the start's marginal quantiles) or \"uniform\".",
+                choices: ["quantile", "uniform"]),
+        .number("mesh.tolerance", \.mesh.tolerance, "Newton stops when the residual displacement (length units) is ≤ this.",
+                allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .number("grid.lower", \.grid.lower, "Lower end of the box [lower, upper]^d of \"finite-volume\" and of the saved densities.",
                 allowed: "the box end must be a finite number", where: { $0.isFinite }),
         .number("grid.upper", \.grid.upper, "Upper end of the box; it should hold all but a negligible part of the mass (walls carry no flux).",

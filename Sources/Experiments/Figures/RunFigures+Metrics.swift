@@ -34,18 +34,20 @@ extension RunFigures {
             }
             return figure
         }
-        let figure = makeFigure(rows: 1, columns: 3, title: "Metrics per step of \(data.config.name) (one method: moments and the noise floor)",
+        let hasFloor = !floor.steps.isEmpty
+        let figure = makeFigure(rows: 1, columns: hasFloor ? 3 : 2,
+                                title: "Metrics per step of \(data.config.name) (one method: moments\(hasFloor ? " and the noise floor" : ""))",
                                 panelWidth: 2.7, panelHeight: 2.5)
-        for (column, prefix) in ["mean_", "cov_"].enumerated() {
+        for (column, curves) in momentCurves(table, dimension: data.dimension).enumerated() {
             let axes = figure[0, column]
-            let names = table.columns.filter { $0.contains(prefix) }
-            for (k, name) in names.enumerated() {
-                axes.add(LinePlot(x: steps, y: table.column(name)!, color: .categorical(k), label: metricLabel(name)))
+            for (k, curve) in curves.values.enumerated() {
+                axes.add(LinePlot(x: steps, y: curve.values, color: .categorical(k), label: curve.label))
             }
-            axes.title = column == 0 ? "means" : "covariance entries"
+            axes.title = curves.title
             axes.xLabel = "JKO step k"
             axes.showsGrid = true
         }
+        guard hasFloor else { return figure }
         let floorPanel = figure[0, 2]
         floorPanel.add(AreaPlot(x: floor.steps, lower: floor.w2.map(\.lower), upper: floor.w2.map(\.upper),
                                 fillColor: Color.categorical(0).withAlpha(0.35), label: "W₂ floor"))
@@ -56,6 +58,26 @@ extension RunFigures {
         floorPanel.xLabel = "JKO step k"
         floorPanel.showsGrid = true
         return figure
+    }
+
+    /// The moment columns of every method: each mean and covariance entry up to d = 3, and in
+    /// higher dimension the summaries |mean| and trace(covariance) (one curve per method).
+    static func momentCurves(_ table: MetricsTable, dimension d: Int) -> [(title: String, values: [(label: String, values: [Double])])] {
+        let meanColumns = table.columns.filter { $0.contains("mean_") }
+        let covarianceColumns = table.columns.filter { $0.contains("cov_") }
+        if d <= 3 {
+            return [("means", meanColumns.map { (metricLabel($0), table.column($0)!) }),
+                    ("covariance entries", covarianceColumns.map { (metricLabel($0), table.column($0)!) })]
+        }
+        let methods = Array(Set(meanColumns.map { String($0[..<$0.range(of: "_mean_")!.lowerBound]) })).sorted()
+        var norms: [(String, [Double])] = [], traces: [(String, [Double])] = []
+        for method in methods {
+            let means = meanColumns.filter { $0.hasPrefix(method + "_mean_") }.map { table.column($0)! }
+            let diagonal = (1...d).compactMap { table.column("\(method)_cov_\($0)\($0)") }
+            norms.append((method, table.rows.indices.map { r in means.reduce(0) { $0 + $1[r] * $1[r] }.squareRoot() }))
+            traces.append((method, table.rows.indices.map { r in diagonal.reduce(0) { $0 + $1[r] } }))
+        }
+        return [("|mean| (d = \(d))", norms), ("trace of the covariance", traces)]
     }
 
     /// The smallest gap a sample-based metric can resolve: per step, W₂ and SymKL between the

@@ -9,6 +9,7 @@ public enum MethodRegistry {
         case "analytic": return try AnalyticMethod(config: config, generator: generator)
         case "gaussian-jko": return try GaussianJKOMethod(config: config, generator: generator)
         case "particle-jko": return try ParticleJKOMethod(config: config, generator: generator)
+        case "mesh-jko": return try MeshJKOMethod(config: config, generator: generator)
         case "finite-volume": return try FiniteVolumeMethod(config: config, generator: generator)
         // The 2D moving-mesh JKO plugs in here as "mesh-jko" (and in ExperimentConfig.knownMethods).
         default:

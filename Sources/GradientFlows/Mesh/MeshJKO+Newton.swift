@@ -17,6 +17,8 @@ extension MeshJKO {
     static let smallestAreaFraction = 0.01
     /// Armijo constant of the backtracking line search.
     static let armijoConstant = 1e-4
+    /// Levenberg–Marquardt shifts tried per Newton iteration before the projected Hessian.
+    static let shiftAttempts = 8
     /// Relative size of a predicted decrease that the energy's rounding can hide.
     static let roundingLevel = 1e-13
     /// Trial steps shorter than this fail the line search.
@@ -39,7 +41,7 @@ extension MeshJKO {
         var x = objective.previous
         var gradient = [Double](repeating: 0, count: 2 * n)
         var cgTotal = 0, negativeCount = 0
-        var decrement = Double.infinity, residual = Double.infinity
+        var decrement = Double.infinity, residual = Double.infinity, shift = 0.0
         for iteration in 0..<maximumNewtonIterations {
             // Exact Hessian first (quadratic convergence where it is positive definite);
             // at negative curvature, the element-wise positive part instead.
@@ -56,8 +58,31 @@ extension MeshJKO {
             var preconditioner = BlockJacobiPreconditioner(hessian, diagonal: diagonal, fallback: fallback)
             var cg = conjugateGradient(hessian, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)
             cgTotal += cg.iterations
+            // Negative curvature: Levenberg–Marquardt in the kinetic metric, H + μ·diag(mᵢ/h),
+            // μ from 10⁻² (or the last working μ) up by ×4, at most 8 tries; μ shrinks by 4
+            // after every iteration that needs no shift. If all fail, the element-wise
+            // positive part of the Hessian.
             if cg.negativeCurvature {
                 negativeCount += 1
+                var mu = max(shift, 1e-2)
+                for _ in 0..<MeshJKO.shiftAttempts {
+                    var shifted = hessian
+                    for i in 0..<n {
+                        let k = 4 * diagonal[i]
+                        shifted.values[k] += mu * fallback[i]
+                        shifted.values[k + 3] += mu * fallback[i]
+                    }
+                    preconditioner = BlockJacobiPreconditioner(shifted, diagonal: diagonal, fallback: fallback)
+                    cg = conjugateGradient(shifted, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)
+                    cgTotal += cg.iterations
+                    if !cg.negativeCurvature { break }
+                    mu *= 4
+                }
+                shift = cg.negativeCurvature ? mu : mu / 4
+            } else if !cg.negativeCurvature {
+                shift = shift / 4
+            }
+            if cg.negativeCurvature {
                 value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: true)
                 preconditioner = BlockJacobiPreconditioner(hessian, diagonal: diagonal, fallback: fallback)
                 cg = conjugateGradient(hessian, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)

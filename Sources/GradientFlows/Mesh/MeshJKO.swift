@@ -15,14 +15,25 @@ import Probability
 ///
 /// **Optimiser: damped Newton–CG.** The Hessian is sparse with the node adjacency of the
 /// mesh (≈ 7 blocks of 2×2 per node), so a product costs O(n); it is solved by conjugate
-/// gradients preconditioned with its 2×2 diagonal blocks. Block Jacobi absorbs the mass
-/// scale (node masses span many orders of magnitude between the bulk and the tails, which
-/// makes plain L-BFGS badly scaled), and the scaled Hessian ≈ I + (h/Δx²)·(graph
-/// Laplacian) needs O(√h/Δx) CG iterations. The objective is not convex in 2D (see
-/// ``MeshObjective``): CG stops at a direction of negative curvature and returns its last
-/// iterate (Nocedal & Wright, Algorithm 7.1), which is always a descent direction. The
-/// step length starts at min(1, 0.99·α_max), α_max the first step at which an area
-/// vanishes (a quadratic in α per triangle), then backtracks (Armijo, c = 10⁻⁴).
+/// gradients preconditioned with its 2×2 diagonal blocks (relative residual
+/// min(0.1, ‖g‖_P), superlinear inexact Newton). Block Jacobi absorbs the mass scale
+/// (node masses span orders of magnitude between the bulk and the tails, which would
+/// leave plain L-BFGS badly scaled), and the scaled Hessian ≈ I + (h/Δx²)·(graph
+/// Laplacian) needs O(√h/Δx) CG iterations; Newton itself takes 3–5 iterations per step
+/// on smooth flows (tests, `jko bench exact`). The objective is not convex in 2D (see
+/// ``MeshObjective``): when CG meets negative curvature, it is rerun on H + μ·diag(mᵢ/h)
+/// (Levenberg–Marquardt in the kinetic metric, μ raised from 10⁻² by ×4 until CG sees
+/// none, remembered and lowered by ×4 when not needed), and as a last resort on the
+/// Hessian with every entropy element replaced by its positive semi-definite part (closed
+/// form). The entropy's negative curvature per triangle is ≈ (√3/2)·mass_T/area_T against
+/// the kinetic mᵢ/h, so the step is locally convex for h ≲ area_T: a fine mesh with a
+/// large h is non-convex and Newton slows down or stalls (then the step fails with
+/// ``GradientFlowError/meshSolveFailed(step:iterations:residual:reason:)``; a smaller h
+/// helps). The step length starts at
+/// min(1, α_max), α_max the first step at which some area falls to κ = 1% of its current
+/// value (a quadratic in α per triangle; a step can never flip a triangle), then
+/// backtracks (Armijo, c = 10⁻⁴; a trial whose energy is not finite, i.e. a flipped
+/// triangle, is rejected).
 /// Stopping: the residual displacement r = h·(Σᵢ|∂Φ/∂xᵢ|²/mᵢ)^{1/2} ≤ `tolerance`, the
 /// L²(ρ) norm of the Euler–Lagrange residual xᵢ − xᵢⁿ + h∇V(xᵢ) + h∇ᵢ(entropy)/mᵢ in
 /// length units; where ∇²Φ ⪰ diag(mᵢ/h) it bounds (Σᵢ mᵢ|xᵢ − xᵢ*|²)^{1/2}, the L²(ρ)
@@ -110,7 +121,8 @@ public struct MeshJKOStepReport: Sendable, Equatable {
     public let newtonIterations: Int
     /// Conjugate-gradient iterations summed over the Newton iterations.
     public let conjugateGradientIterations: Int
-    /// Newton iterations whose CG met negative curvature (the non-convex part of Φ).
+    /// Newton iterations whose CG met negative curvature on the exact Hessian (the
+    /// non-convex part of Φ; a shifted or projected Hessian was used instead).
     public let negativeCurvatureCount: Int
     /// The Newton decrement ½λ² = −½∇Φᵀd of the last Newton direction d (the predicted
     /// energy decrease of that step; ∞ when no step was needed).

@@ -94,6 +94,41 @@ extension MeshJKOState {
         return total
     }
 
+    /// ρ({x : x_axis < threshold}), exact for the piecewise-constant density: each
+    /// triangle is clipped by the half-plane and contributes density × clipped area.
+    public func mass(along axis: Int, below threshold: Double) -> Double {
+        precondition(axis == 0 || axis == 1, "mass(along:below:): axis must be 0 or 1")
+        var total = 0.0
+        for t in 0..<mesh.triangleCount {
+            var polygon = [(Double, Double)]()
+            for r in 0..<3 {
+                let n = mesh.triangles[3 * t + r]
+                polygon.append((positions[2 * n], positions[2 * n + 1]))
+            }
+            // Sutherland–Hodgman against one half-plane.
+            func coordinate(_ p: (Double, Double)) -> Double { axis == 0 ? p.0 : p.1 }
+            var clipped = [(Double, Double)]()
+            for k in 0..<3 {
+                let p = polygon[k], q = polygon[(k + 1) % 3]
+                let pIn = coordinate(p) < threshold, qIn = coordinate(q) < threshold
+                if pIn { clipped.append(p) }
+                if pIn != qIn {
+                    let s = (threshold - coordinate(p)) / (coordinate(q) - coordinate(p))
+                    clipped.append((p.0 + s * (q.0 - p.0), p.1 + s * (q.1 - p.1)))
+                }
+            }
+            guard clipped.count >= 3 else { continue }
+            var twiceArea = 0.0
+            for k in clipped.indices {
+                let p = clipped[k], q = clipped[(k + 1) % clipped.count]
+                twiceArea += p.0 * q.1 - q.0 * p.1
+            }
+            let area = mesh.area(of: t, in: positions)
+            total += triangleMasses[t] * min(1, max(0, 0.5 * twiceArea / area))
+        }
+        return total
+    }
+
     /// The piecewise-constant density sampled at the grid points (xᵢ, yⱼ), `[xAxis.count,
     /// yAxis.count]` with entry (i, j) = ρ(xᵢ, yⱼ) (NumPy `meshgrid(..., indexing="ij")`);
     /// 0 outside the mesh. Axes must be ascending. Cost O(T + grid points covered).

@@ -12,8 +12,8 @@ import Probability
 /// cyclically; A is bilinear, ∇²A = K with blocks K_ab = ½[[0, ε_ab], [−ε_ab, 0]], where
 /// ε_ab = ε_bc = ε_ca = 1 and ε_ba = ε_cb = ε_ac = −1. The entropy element contributes
 /// −(M/A) g to the gradient and (M/A²) g gᵀ − (M/A) K to the Hessian. The second part is
-/// indefinite, so Φ is not convex in general (unlike 1D); ``MeshJKO`` uses Newton–CG that
-/// stops at negative curvature. Cost O(n + T) per evaluation.
+/// indefinite, so Φ is not convex in general (unlike 1D); ``MeshJKO`` falls back to the
+/// element-wise positive part at negative curvature. Cost O(n + T) per evaluation.
 struct MeshObjective {
     let mesh: TriangleMesh
     let triangleMasses: [Double]

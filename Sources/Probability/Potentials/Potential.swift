@@ -89,8 +89,10 @@ extension Potential {
 
     public var logPartitionFunction: Double? { nil }
 
-    /// Default check: V(x) − V(0) must exceed (d + 1)·log|x| at |x| = 10², 10³, 10⁴ along
-    /// ±eᵢ and the 2ᵈ diagonals; a weaker growth makes e^{−V} non-integrable (or nearly so).
+    /// Default check (a numerical test, for potentials without a closed-form answer):
+    /// V(x) − V(0) must exceed d·log|x| + 1 at |x| = 10², 10³, 10⁴ along ±eᵢ and the 2ᵈ
+    /// diagonals (d ≤ 4). Growth like d·log|x| or slower makes e^{−V} non-integrable; the
+    /// margin 1 accepts e.g. the Cauchy-like V = log(1 + |x|²) in 1D.
     public func checkConfinement() throws {
         let d = dimension
         let origin = [Double](repeating: 0, count: d)
@@ -108,9 +110,10 @@ extension Potential {
             for u in directions {
                 let x = u.map { $0 * r }
                 let growth = value(x) - v0
-                guard growth.isFinite, growth > Double(d + 1) * Foundation.log(r) else {
+                let needed = Double(d) * Foundation.log(r) + 1
+                guard growth.isFinite, growth > needed else {
                     throw PotentialError.notConfining(
-                        "V grows by only \(growth) from the origin to the point \(x), slower than (d + 1) log|x| = \(Double(d + 1) * Foundation.log(r)); e^{-V} is not normalisable, so use a potential that grows at infinity (e.g. add a quadratic confinement)")
+                        "V grows by only \(growth) from the origin to the point \(x), not more than d·log|x| + 1 = \(needed); e^{-V} is not normalisable, so use a potential that grows at infinity (e.g. add a quadratic confinement)")
                 }
             }
         }
