@@ -24,6 +24,7 @@ public enum EngineBenchmark {
             .split(separator: ",").map(String.init))
 
         if parts.contains("toy") { try toyIteration(quick: quick, into: &report) }
+        if parts.contains("conv") { convStep(quick: quick, into: &report) }
         if parts.contains("memory") { memoryGrowth(quick: quick, into: &report) }
         report.notes.append("Float, OpenBLAS \(BLAS.threadCount) threads; PyTorch reference: python3 benchmarks/reference/sjko_toy_iteration.py")
         return report
@@ -44,6 +45,18 @@ public enum EngineBenchmark {
         report.add("sgemm_peak_gflops", peak, unit: "GFLOP/s")
         report.add("toy_fraction_of_peak", gflops / peak, unit: "")
         report.notes.append("toy: batch \(toy.batch), best of 3 × \(block) iterations after \(quick ? 2 : 20) warm-up")
+    }
+
+    /// (b) one training step of the small conv map and potential, batch 64.
+    static func convStep(quick: Bool, into report: inout BenchmarkReport) {
+        var step = ConvTrainingStep(batch: quick ? 8 : 64)
+        for _ in 0..<2 { _ = step.run() }
+        let block = quick ? 1 : 5
+        let seconds = Stopwatch.best(repeats: 3) { for _ in 0..<block { _ = step.run() } } / Double(block)
+        report.add("conv_ms_per_step", seconds * 1e3, unit: "ms")
+        report.add("conv_achieved_gflops", Double(step.flopsPerStep) / seconds * 1e-9, unit: "GFLOP/s")
+        report.notes.append("conv: 28×28, batch \(step.batch), ConvMap + ConvPotential (16 channels), best of 3 × \(block) steps; "
+                            + "\(String(format: "%.2f", Double(step.flopsPerStep) * 1e-9)) GFLOP of convolutions per step")
     }
 
     /// (c) resident memory after 200 and after 2,000 toy iterations (counted from the start).

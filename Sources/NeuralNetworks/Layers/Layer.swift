@@ -15,7 +15,7 @@ import Autodiff
 /// }
 /// adam.step(&net, gradients: grads)      // in place, slot k ↔ parameter k
 /// ```
-public protocol Layer {
+public protocol Layer<Scalar> {
     associatedtype Scalar: TensorScalar
     /// Calls `body` once per parameter, in the fixed order of `parameterNames`, with
     /// write access (to load, initialise or update it in place).

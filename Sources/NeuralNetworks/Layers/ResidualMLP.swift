@@ -11,7 +11,8 @@ import NumericalCore
 /// ```
 /// The 1/√2 keeps the feature variance from growing with depth. Defaults give the paper's
 /// toy trunk: width 128, 3 blocks of 3 layers (9 hidden 128×128 layers, 150 k parameters).
-/// Parameter names: `input.weight`, `blocks.<β>.<ℓ>.weight`, …
+/// Parameter names: `input.weight`, `blocks.<β>.<2ℓ>.weight`, … — PyTorch's names for the
+/// same module built from `nn.Sequential(Linear, SiLU, …)` (the SiLUs take the odd indices).
 public struct ResidualMLP<Scalar: TensorScalar>: Layer {
     public var input: Linear<Scalar>
     /// `blocks[β][ℓ]`: layer ℓ of block β.
@@ -52,7 +53,7 @@ public struct ResidualMLP<Scalar: TensorScalar>: Layer {
     public var parameterNames: [String] {
         var names = Self.prefixed("input", input.parameterNames)
         for (b, block) in blocks.enumerated() {
-            for (l, layer) in block.enumerated() { names += Self.prefixed("blocks.\(b).\(l)", layer.parameterNames) }
+            for (l, layer) in block.enumerated() { names += Self.prefixed("blocks.\(b).\(2 * l)", layer.parameterNames) }
         }
         return names
     }

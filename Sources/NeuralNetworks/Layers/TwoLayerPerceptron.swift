@@ -2,6 +2,9 @@ import Autodiff
 import NumericalCore
 
 /// Linear–SiLU–Linear, the heads and the noise embedding of the toy networks.
+///
+/// Parameter names `0.weight`, `0.bias`, `2.weight`, `2.bias`, as PyTorch names
+/// `nn.Sequential(Linear, SiLU, Linear)`.
 public struct TwoLayerPerceptron<Scalar: TensorScalar>: Layer {
     public var first: Linear<Scalar>
     public var second: Linear<Scalar>
@@ -20,7 +23,7 @@ public struct TwoLayerPerceptron<Scalar: TensorScalar>: Layer {
     }
 
     public var parameterNames: [String] {
-        Self.prefixed("0", first.parameterNames) + Self.prefixed("1", second.parameterNames)
+        Self.prefixed("0", first.parameterNames) + Self.prefixed("2", second.parameterNames)
     }
 
     public func flops(batch n: Int) -> Int { first.flops(batch: n) + second.flops(batch: n) }
