@@ -5,10 +5,10 @@ public enum Presets {
     public static let all: [(name: String, summary: String, config: ExperimentConfig)] = [
         ("ou-1d", "1D Gaussian start flowing to a Gaussian target: analytic ρ_t vs exact Gaussian JKO, particle JKO and finite volumes", ou1D),
         ("ou-2d", "2D anisotropic Gaussian start and target (commuting covariances): analytic vs Gaussian JKO", ou2D),
-        ("ou-mixture-1d", "1D bimodal Gaussian-mixture start flowing to a Gaussian target", ouMixture1D),
-        ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target", ouMixture2D),
+        ("ou-mixture-1d", "1D bimodal Gaussian-mixture start flowing to a Gaussian target: analytic vs particle JKO and finite volumes", ouMixture1D),
+        ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target: analytic vs mesh JKO and finite volumes", ouMixture2D),
         ("double-well-1d", "1D off-centre Gaussian start on a tilted double well: mass splits between the wells (particle JKO vs finite volumes)", doubleWell1D),
-        ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (finite volumes)", doubleWell2D),
+        ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (mesh JKO vs finite volumes)", doubleWell2D),
     ]
 
     public static var names: [String] { all.map(\.name) }
