@@ -59,37 +59,3 @@ extension Layer {
     /// `names` with `prefix.` in front (how a composite layer names its parts).
     static func prefixed(_ prefix: String, _ names: [String]) -> [String] { names.map { "\(prefix).\($0)" } }
 }
-
-extension Optimizer where Scalar: TensorScalar {
-    /// One optimisation step of every parameter of `layer`, in place; `gradients[k]` is the
-    /// gradient of parameter k (as returned by `valueWithGradient(at: layer.parameters)`).
-    @inlinable
-    public mutating func step<L: Layer>(_ layer: inout L, gradients: [Tensor<Scalar>]) where L.Scalar == Scalar {
-        advance()
-        var slot = 0
-        layer.visitParameters { parameter in
-            precondition(slot < gradients.count, "\(gradients.count) gradients for a layer with more parameters")
-            precondition(gradients[slot].shape == parameter.shape,
-                         "gradient \(slot) has shape \(gradients[slot].shape), its parameter \(parameter.shape)")
-            gradients[slot].withUnsafeBufferPointer { g in
-                parameter.withUnsafeMutableBufferPointer { p in update(slot: slot, parameter: p, gradient: g) }
-            }
-            slot += 1
-        }
-        precondition(slot == gradients.count, "\(gradients.count) gradients for a layer with \(slot) parameters")
-    }
-}
-
-extension ExponentialMovingAverage where Scalar: TensorScalar {
-    /// θ̄ ← δθ̄ + (1 − δ)θ over the parameters of `layer`.
-    public mutating func update<L: Layer>(from layer: L) where L.Scalar == Scalar {
-        update(layer.parameters.map(\.scalars))
-    }
-
-    /// `layer` with its parameters replaced by the averages (for sampling).
-    public func averaged<L: Layer>(_ layer: L) -> L where L.Scalar == Scalar {
-        precondition(updateCount > 0, "the EMA has not seen any parameters yet")
-        let tensors = zip(layer.parameters, averages).map { Tensor(shape: $0.shape, scalars: $1) }
-        return layer.replacingParameters(tensors)
-    }
-}
