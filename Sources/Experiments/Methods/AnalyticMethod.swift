@@ -31,30 +31,3 @@ public final class AnalyticMethod: FlowMethod {
                            quantiles: ClosedFormDensity.quantiles(marginal))
     }
 }
-
-/// The exact JKO iterates of a Gaussian start (commuting case, DESIGN.md §1.1).
-public final class GaussianJKOMethod: FlowMethod {
-    public let name = "gaussian-jko"
-    let jko: GaussianJKO
-    let sampleCount: Int
-    var generator: RandomGenerator
-    var current: Gaussian
-    let config: ExperimentConfig
-
-    public init(config: ExperimentConfig, generator: RandomGenerator) throws {
-        self.config = config
-        jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
-        current = try config.startDistribution().components[0]
-        sampleCount = config.output.sampleCount
-        self.generator = generator
-    }
-
-    public func advance(to step: Int) throws -> MethodState {
-        if step > 0 { current = try jko.step(from: current) }
-        let law = GaussianMixture(current)
-        return MethodState(samples: current.sample(count: sampleCount, using: &generator), gaussian: current,
-                           metrics: MethodState.momentMetrics(mean: current.mean, covariance: current.covariance),
-                           density: ClosedFormDensity.onGrid(law, config: config),
-                           quantiles: ClosedFormDensity.quantiles(law))
-    }
-}
