@@ -7,9 +7,11 @@ import Probability
 /// and one `metrics.csv` row with each method's metrics (prefixed by the method name) and
 /// the gap of every other method to the reference method (the first in `methods`):
 ///
-/// - `w2_METHOD`: W₂ to the reference — exact Bures–W₂ when both states are Gaussians,
-///   otherwise between the Gaussian fits of the two sample clouds (`w2fit_METHOD`);
-/// - `symkl_METHOD`: symmetric KL between the two Gaussians (or their fits).
+/// - `w2_METHOD`, `symkl_METHOD`: exact Bures–W₂ and symmetric KL when both states are
+///   Gaussians; otherwise `w2fit_METHOD`, `symklfit_METHOD` between the Gaussian fits of
+///   the two sample clouds, and in 2D+ `w2cloud_METHOD`, the exact W₂ between the first
+///   `output.cloud_w2_count` samples of each (with a sampling floor);
+/// - `w2exact_A_vs_B`: exact 1D W₂ between every pair of methods with a quantile function.
 ///
 /// Metrics are appended after each step, so a run stopped by an error keeps every
 /// finished step on disk; the error names the step.
