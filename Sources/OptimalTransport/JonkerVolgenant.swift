@@ -198,8 +198,9 @@ struct JonkerVolgenant {
     ///
     /// For a scanned column j₀ at distance δ, owned by row i, every column j gets
     ///   d[j] ← min(d[j], C[i, j] − v[j] − (C[i, j₀] − v[j₀] − δ)),
-    /// which leaves the columns out of the todo set (d = −∞) unchanged; a column that
-    /// reaches δ joins the scan block.
+    /// which leaves the columns out of the todo set (d = −∞) unchanged, in one branch-free
+    /// (vectorisable) pass; only when that pass saw a reduced distance equal to δ does a
+    /// second pass move the columns at δ into the scan block (or return a free one).
     func scan(_ lo: inout Int, _ hi: inout Int, _ w: PathWork) -> Int {
         var l = lo, h = hi
         let d = w.d, pred = w.pred
@@ -210,21 +211,29 @@ struct JonkerVolgenant {
             let i = y[j0]
             let row = cost + i * n
             let shift = row[j0] - v[j0] - smallest
+            var ties = 0
             var j = 0
             while j < n {
                 let reduced = row[j] - v[j] - shift
-                if reduced < d[j] {
-                    d[j] = reduced
-                    pred[j] = i
-                    if reduced == smallest {
+                let dj = d[j]
+                let better = reduced < dj
+                d[j] = better ? reduced : dj
+                pred[j] = better ? i : pred[j]
+                ties &+= reduced == smallest ? 1 : 0
+                j &+= 1
+            }
+            if ties > 0 {
+                j = 0
+                while j < n {
+                    if d[j] == smallest {
                         if y[j] < 0 { return j }
                         w.settled[h] = j
                         w.settledDistance[h] = smallest
                         d[j] = -.infinity
                         h &+= 1
                     }
+                    j &+= 1
                 }
-                j &+= 1
             }
         }
         lo = l
