@@ -110,14 +110,15 @@ struct JonkerVolgenant {
     /// Shortest augmenting paths (Dijkstra on reduced costs) for each remaining free row.
     func augment(_ freeCount: Int, _ freeRows: UnsafeMutablePointer<Int>) -> Int {
         var pred = [Int](repeating: 0, count: n)
-        var cols = [Int](repeating: 0, count: n)
         var d = [Double](repeating: 0, count: n)
-        var prices = [Double](repeating: 0, count: n)
+        var settled = [Int](repeating: 0, count: n)
+        var settledDistance = [Double](repeating: 0, count: n)
         pred.withUnsafeMutableBufferPointer { pb in
-            cols.withUnsafeMutableBufferPointer { cb in
-                d.withUnsafeMutableBufferPointer { db in
-                    prices.withUnsafeMutableBufferPointer { vb in
-                        let work = PathWork(pred: pb.baseAddress!, cols: cb.baseAddress!, d: db.baseAddress!, v: vb.baseAddress!)
+            d.withUnsafeMutableBufferPointer { db in
+                settled.withUnsafeMutableBufferPointer { sb in
+                    settledDistance.withUnsafeMutableBufferPointer { sdb in
+                        let work = PathWork(pred: pb.baseAddress!, d: db.baseAddress!,
+                                            settled: sb.baseAddress!, settledDistance: sdb.baseAddress!)
                         for k in 0..<freeCount {
                             let start = freeRows[k]
                             var j = shortestPath(from: start, work)
@@ -137,80 +138,102 @@ struct JonkerVolgenant {
         return freeCount
     }
 
-    /// Scratch of one shortest-path search, stored by *position* k in the column list:
-    /// `cols[k]` is a column, `d[k]` its tentative distance and `v[k]` its price, so the
-    /// hot loops read contiguous memory and only the cost row is gathered.
+    /// Scratch of one shortest-path search, in *column order* so that relaxing through a
+    /// row streams the cost row, the prices and the distances sequentially (no gather):
+    /// `d[j]` is the tentative distance of a todo column j and −∞ once j leaves the todo
+    /// set (so `reduced < d[j]` is false for it without a test), `pred[j]` the row it was
+    /// reached from. Columns that left the todo set are listed in `settled` in the order
+    /// they did, with their distances in `settledDistance`: [ready | scan | …].
     struct PathWork {
         let pred: UnsafeMutablePointer<Int>
-        let cols: UnsafeMutablePointer<Int>
         let d: UnsafeMutablePointer<Double>
-        let v: UnsafeMutablePointer<Double>
-
-        @inline(__always) func swapAt(_ a: Int, _ b: Int) {
-            let c = cols[a]; cols[a] = cols[b]; cols[b] = c
-            let t = d[a]; d[a] = d[b]; d[b] = t
-            let u = v[a]; v[a] = v[b]; v[b] = u
-        }
+        let settled: UnsafeMutablePointer<Int>
+        let settledDistance: UnsafeMutablePointer<Double>
     }
 
     /// Finds a free column reachable from `start` by a shortest alternating path and
-    /// updates the prices of the columns settled before it. Positions are partitioned as
-    /// [ready | scan (current distance) | todo].
+    /// updates the prices of the columns settled before it (vⱼ += dⱼ − δ for the ready
+    /// columns, δ the final distance). The list `settled` is partitioned as
+    /// [ready | scan (current distance δ) | not yet reached].
     func shortestPath(from start: Int, _ w: PathWork) -> Int {
         let startRow = cost + start * n
-        for j in 0..<n { w.cols[j] = j; w.pred[j] = start; w.v[j] = v[j]; w.d[j] = startRow[j] - v[j] }
+        let d = w.d
+        for j in 0..<n { w.pred[j] = start; d[j] = startRow[j] - v[j] }
         var lo = 0, hi = 0, ready = 0, found = -1
         while found < 0 {
             if lo == hi {
                 ready = lo
-                // Move the positions at the smallest distance into the scan block [lo, hi).
-                hi = lo + 1
-                var smallest = w.d[lo]
-                for k in hi..<n {
-                    let dk = w.d[k]
-                    if dk <= smallest {
-                        if dk < smallest { hi = lo; smallest = dk }
-                        w.swapAt(k, hi)
-                        hi += 1
-                    }
+                // Move the todo columns at the smallest distance into the scan block [lo, hi):
+                // a branch-free minimum over the todo columns, then one collecting pass.
+                var smallest = Double.infinity
+                var j = 0
+                while j < n {
+                    let dj = d[j]
+                    smallest = dj < smallest && dj > -.infinity ? dj : smallest
+                    j &+= 1
                 }
-                for k in lo..<hi where y[w.cols[k]] < 0 { found = w.cols[k] }
+                j = 0
+                while j < n {
+                    if d[j] == smallest {
+                        w.settled[hi] = j
+                        w.settledDistance[hi] = smallest
+                        d[j] = -.infinity
+                        hi &+= 1
+                        if y[j] < 0 { found = j }
+                    }
+                    j &+= 1
+                }
             }
             if found < 0 { found = scan(&lo, &hi, w) }
         }
-        let smallest = w.d[lo]
+        let smallest = w.settledDistance[lo]
         for k in 0..<ready {
-            v[w.cols[k]] += w.d[k] - smallest
+            v[w.settled[k]] += w.settledDistance[k] - smallest
         }
         return found
     }
 
-    /// Relaxes the todo positions through the rows of the scan block; returns a free column
+    /// Relaxes the todo columns through the rows of the scan block; returns a free column
     /// reached at the current distance, or −1 after emptying the scan block.
+    ///
+    /// For a scanned column j₀ at distance δ, owned by row i, every column j gets
+    ///   d[j] ← min(d[j], C[i, j] − v[j] − (C[i, j₀] − v[j₀] − δ)),
+    /// which leaves the columns out of the todo set (d = −∞) unchanged, in one branch-free
+    /// (vectorisable) pass; only when that pass saw a reduced distance equal to δ does a
+    /// second pass move the columns at δ into the scan block (or return a free one).
     func scan(_ lo: inout Int, _ hi: inout Int, _ w: PathWork) -> Int {
         var l = lo, h = hi
-        let cols = w.cols, d = w.d, prices = w.v
+        let d = w.d, pred = w.pred
         while l != h {
-            let j0 = cols[l]
-            let smallest = d[l]
-            l += 1
+            let j0 = w.settled[l]
+            let smallest = w.settledDistance[l]
+            l &+= 1
             let i = y[j0]
             let row = cost + i * n
-            let shift = row[j0] - prices[l - 1] - smallest
-            var k = h
-            while k < n {
-                let reduced = row[cols[k]] - prices[k] - shift
-                if reduced < d[k] {
-                    d[k] = reduced
-                    let j = cols[k]
-                    w.pred[j] = i
-                    if reduced == smallest {
+            let shift = row[j0] - v[j0] - smallest
+            var ties = 0
+            var j = 0
+            while j < n {
+                let reduced = row[j] - v[j] - shift
+                let dj = d[j]
+                let better = reduced < dj
+                d[j] = better ? reduced : dj
+                pred[j] = better ? i : pred[j]
+                ties &+= reduced == smallest ? 1 : 0
+                j &+= 1
+            }
+            if ties > 0 {
+                j = 0
+                while j < n {
+                    if d[j] == smallest {
                         if y[j] < 0 { return j }
-                        w.swapAt(k, h)
-                        h += 1
+                        w.settled[h] = j
+                        w.settledDistance[h] = smallest
+                        d[j] = -.infinity
+                        h &+= 1
                     }
+                    j &+= 1
                 }
-                k += 1
             }
         }
         lo = l
