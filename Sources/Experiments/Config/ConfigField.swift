@@ -106,20 +106,21 @@ extension ConfigField {
     /// A matrix as an array of rows (shape and definiteness checked later).
     public static func matrix(_ key: String, _ path: WritableKeyPath<ExperimentConfig, [[Double]]> & Sendable,
                               _ documentation: String) -> ConfigField {
-        ConfigField(key: key, documentation: documentation, get: { .matrix($0[keyPath: path]) }) { config, value in
-            guard let m = value.matrixValue, m.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw ConfigError.wrongType(key: key, expected: "a matrix given as an array of rows of numbers", found: value.kindDescription, value: value.description)
-            }
-            config[keyPath: path] = m
-        }
+        nestedNumbers(key, path, documentation, expected: "a matrix given as an array of rows of numbers")
     }
 
     /// A list of vectors (e.g. the means of mixture components).
     public static func vectorList(_ key: String, _ path: WritableKeyPath<ExperimentConfig, [[Double]]> & Sendable,
                                   _ documentation: String) -> ConfigField {
+        nestedNumbers(key, path, documentation, expected: "an array of vectors (one per component)")
+    }
+
+    /// An array of arrays of finite numbers; `expected` names the shape in the type error.
+    private static func nestedNumbers(_ key: String, _ path: WritableKeyPath<ExperimentConfig, [[Double]]> & Sendable,
+                                      _ documentation: String, expected: String) -> ConfigField {
         ConfigField(key: key, documentation: documentation, get: { .matrix($0[keyPath: path]) }) { config, value in
             guard let m = value.matrixValue, m.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-                throw ConfigError.wrongType(key: key, expected: "an array of vectors (one per component)", found: value.kindDescription, value: value.description)
+                throw ConfigError.wrongType(key: key, expected: expected, found: value.kindDescription, value: value.description)
             }
             config[keyPath: path] = m
         }
