@@ -44,26 +44,36 @@ struct SJKOToyIteration {
         return Tensor(shape: [batch, 2], scalars: values)
     }
 
-    /// Runs the potential step and the map step; returns both losses.
+    /// Runs the potential step and the map step; returns both losses. Every network pass
+    /// is split over the cores by rows (``DataParallel``): both losses are batch means.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let x = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let y = targetSamples()
 
         // Potential step: T(x, z) is a constant here.
-        let moved = map(x, noise: Tensor.randomNormal(shape: [batch, 2], using: &generator))
+        let z0 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
+        let map = self.map
+        let moved = DataParallel.mapRows(batch) { rows in map(x.rowSlice(rows), noise: z0.rowSlice(rows)) }
         let potential = self.potential
-        let (potentialLoss, potentialGradients) = valueWithGradient(at: potential.parameters) { p in
-            let v = potential.replacingParameters(p)
-            return (-v(y)).expm1().mean() + v(moved).mean()
+        let (potentialLoss, potentialGradients) = DataParallel.valueWithGradient(
+            at: potential.parameters, batchSize: batch
+        ) { rows, p in
+            // v on the target samples and on the moved samples in one pass.
+            let n = rows.count
+            let values = potential.replacingParameters(p)(
+                Tensor.concatenated([y.rowSlice(rows), moved.rowSlice(rows)], alongAxis: 0))
+            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
         }
         potentialOptimizer.step(&self.potential, gradients: potentialGradients)
 
         // Map step: v is a constant here.
-        let target = previousMap(x, noise: Tensor.randomNormal(shape: [batch, 2], using: &generator))
+        let z1 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let z = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let (map, v, scale) = (self.map, self.potential, 1 / (2 * timeStep))
-        let (mapLoss, mapGradients) = valueWithGradient(at: map.parameters) { p in
-            let out = map.replacingParameters(p)(x, noise: z)
+        let (previousMap, v, scale) = (self.previousMap, self.potential, 1 / (2 * timeStep))
+        let (mapLoss, mapGradients) = DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
+            let xs = x.rowSlice(rows)
+            let target = previousMap(xs, noise: z1.rowSlice(rows))
+            let out = map.replacingParameters(p)(xs, noise: z.rowSlice(rows))
             let gap = target - out
             return ((gap * gap).sum(alongAxis: 1) * scale - v(out)).mean()
         }
