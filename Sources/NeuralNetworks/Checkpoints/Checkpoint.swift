@@ -48,11 +48,20 @@ public struct Checkpoint: Sendable {
         let names = layer.parameterNames.map { "\(prefix).\($0)" }
         let parameters = layer.parameters
         precondition(names.count == parameters.count, "layer lists \(names.count) names for \(parameters.count) parameters")
-        let existing = Set(file.tensors.map(\.name))
         for (name, tensor) in zip(names, parameters) {
-            precondition(!existing.contains(name), "checkpoint already holds tensor '\(name)'")
-            file.tensors.append(StoredTensor(name: name, shape: tensor.shape, values: tensor.scalars))
+            append(StoredTensor(name: name, shape: tensor.shape, values: tensor.scalars))
         }
+    }
+
+    /// Appends one tensor; its name must be new.
+    mutating func append(_ tensor: StoredTensor) {
+        precondition(!file.tensors.contains { $0.name == tensor.name }, "checkpoint already holds tensor '\(tensor.name)'")
+        file.tensors.append(tensor)
+    }
+
+    /// The tensors whose names start with `prefix.`.
+    func tensors(under prefix: String) -> [StoredTensor] {
+        file.tensors.filter { $0.name.hasPrefix(prefix + ".") }
     }
 
     /// The tensor specs a layer stored under `prefix` must match.
@@ -66,7 +75,7 @@ public struct Checkpoint: Sendable {
     /// checking names, shapes and dtypes.
     public func load<L: Layer>(into layer: inout L, from prefix: String) throws where L.Scalar: SafeTensorsScalar {
         let specs = Self.specs(of: layer, prefix: prefix)
-        let own = file.tensors.filter { $0.name.hasPrefix(prefix + ".") }
+        let own = tensors(under: prefix)
         try SafeTensorsFile(tensors: own).checkMatches(specs)
         var tensors: [Tensor<L.Scalar>] = []
         for spec in specs {

@@ -24,7 +24,7 @@ public struct Adam<Scalar: BinaryFloatingPoint & SIMDScalar>: Optimizer {
     public var weightDecay: Double
     /// True for AdamW.
     public var decoupledWeightDecay: Bool
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     @usableFromInline var firstMoments = SlotBuffers<Scalar>()
     @usableFromInline var secondMoments = SlotBuffers<Scalar>()

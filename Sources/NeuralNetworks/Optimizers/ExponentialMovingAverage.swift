@@ -38,6 +38,14 @@ public struct ExponentialMovingAverage<Scalar: BinaryFloatingPoint> {
         storedUpdateCount += 1
     }
 
+    /// Replaces the averages and the update count (restoring from a checkpoint).
+    public mutating func restore(updateCount: Int, averages: [[Scalar]]) {
+        precondition(updateCount >= 0 && (updateCount == 0) == averages.isEmpty,
+                     "EMA restore needs averages exactly when updateCount > 0")
+        storedUpdateCount = updateCount
+        storedAverages = averages
+    }
+
     /// Same on plain arrays.
     @inlinable
     public mutating func update(_ parameters: [[Scalar]]) {

@@ -16,7 +16,7 @@ public struct SGD<Scalar: BinaryFloatingPoint>: Optimizer {
     public var weightDecay: Double
     /// Nesterov's look-ahead form of momentum.
     public var nesterov: Bool
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     @usableFromInline var velocities = SlotBuffers<Scalar>()
     /// Slots whose velocity has been initialised with b = g.
