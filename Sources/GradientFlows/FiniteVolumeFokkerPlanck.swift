@@ -100,6 +100,22 @@ public struct FiniteVolumeFokkerPlanck: Sendable {
         return FiniteVolumeState(density: density, previous: nil, step: 0, iterations: 0, residual: 0, clippedMass: 0)
     }
 
+    /// The state after `step` time steps from saved cell values (a checkpoint): `density`
+    /// and, for BDF2 after the first step, `previous` (the values one step earlier). A
+    /// state built from a ``FiniteVolumeState``'s own fields steps on exactly as it would
+    /// have; the last solve's counters are not needed and start at 0.
+    public func resume(density: [Double], previous: [Double]?, step: Int) throws -> FiniteVolumeState {
+        for values in [density] + (previous.map { [$0] } ?? []) {
+            guard values.count == grid.cellCount, values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                throw GradientFlowError.invalidGrid("a saved finite-volume state needs \(grid.cellCount) finite non-negative cell values; got \(values.count)")
+            }
+        }
+        guard step >= 0 else {
+            throw GradientFlowError.invalidGrid("a saved finite-volume state needs a step count ≥ 0; got \(step)")
+        }
+        return FiniteVolumeState(density: density, previous: previous, step: step, iterations: 0, residual: 0, clippedMass: 0)
+    }
+
     /// One time step of length `timeStep`.
     ///
     /// - Throws: ``GradientFlowError/linearSolveFailed(step:reason:)`` naming the step when

@@ -6,7 +6,11 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run an experiment from a preset or a TOML config file into a run folder.",
-        discussion: "Writes runs/NAME/ (or --out): config.toml, run.json, log.txt, metrics.csv and samples/*.npy.")
+        discussion: """
+            Writes runs/NAME/ (or --out): config.toml, run.json, log.txt, metrics.csv, samples/*.npy, density/*.npy \
+            and checkpoints/METHOD/step-KKKK.safetensors (the two latest steps). With --resume, continues a run \
+            that was stopped or killed from its last complete step; the command must resolve the same config.
+            """)
 
     @Argument(help: "A preset name (see 'jko config list') or a path to a .toml config file.")
     var config: String
@@ -19,7 +23,17 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Overwrite an existing run folder.")
     var force = false
 
+    @Flag(help: "Continue the run in the existing folder from its last complete JKO step (same preset or file, --set and --seed as before).")
+    var resume = false
+
+    func validate() throws {
+        if resume && force {
+            throw ValidationError("--resume continues the existing run folder and --force replaces it; pass only one of them")
+        }
+    }
+
     func run() throws {
+        if resume { return try resumeRun() }
         let (resolved, folder) = try RunLauncher.prepare(source: config, overrides: options.overrides, seed: options.seed,
                                                          out: out, force: force)
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
@@ -27,6 +41,20 @@ struct RunCommand: ParsableCommand {
             .run(source: config, command: CommandLine.arguments.joined(separator: " "), progress: progress)
         print(table.render(every: max(1, resolved.flow.steps / 5)))
         print("wrote \(folder.url.path)")
+    }
+
+    func resumeRun() throws {
+        let (resolved, folder) = try RunLauncher.prepareResume(source: config, overrides: options.overrides, seed: options.seed, out: out)
+        let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
+        let resumption = try ExperimentRunner(config: resolved, folder: folder)
+            .resume(command: CommandLine.arguments.joined(separator: " "), progress: progress)
+        if resumption.wasComplete {
+            print("the run in \(folder.url.path) is already complete (steps 0…\(resolved.flow.steps)); nothing to do")
+            return
+        }
+        print(resumption.table.render(every: max(1, resolved.flow.steps / 5)))
+        let start = resumption.lastCompleteStep.map { "resumed at step \($0)" } ?? "no complete step to resume from, ran from step 0"
+        print("\(start); wrote \(folder.url.path)")
     }
 }
 

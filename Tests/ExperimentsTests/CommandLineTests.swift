@@ -44,6 +44,27 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(list.output.contains("ou-mixture-2d"))
     }
 
+    /// `--resume` continues a run folder, says when there is nothing to do, and refuses
+    /// `--force` and a missing folder with one sentence each.
+    func testResumeFlag() throws {
+        let run = ["run", "ou-1d", "--set", "flow.steps=2", "--set", "particles.count=50", "--set", "grid.cells=40",
+                   "--set", "output.sample_count=20", "--out", "r"]
+        XCTAssertEqual(try jko(run).status, 0)
+        try FileManager.default.removeItem(at: scratch.appendingPathComponent("r/checkpoints/analytic/step-0002.safetensors"))
+        let resumed = try jko(run + ["--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        XCTAssertTrue(resumed.output.contains("resumed at step 1; wrote"), resumed.output)
+        let again = try jko(run + ["--resume"])
+        XCTAssertEqual(again.status, 0, again.output)
+        XCTAssertTrue(again.output.contains("is already complete (steps 0…2); nothing to do"), again.output)
+        let forced = try jko(run + ["--resume", "--force"])
+        XCTAssertNotEqual(forced.status, 0)
+        XCTAssertTrue(forced.output.contains("--resume continues the existing run folder and --force replaces it; pass only one of them"), forced.output)
+        let missing = try jko(["run", "ou-1d", "--out", "elsewhere", "--resume"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.output.contains("to resume; drop --resume to start the run"), missing.output)
+    }
+
     func testBadOverrideFailsBeforeWritingAnything() throws {
         let result = try jko(["run", "ou-2d", "--set", "flow.time_step=-1", "--out", "r"])
         XCTAssertNotEqual(result.status, 0)

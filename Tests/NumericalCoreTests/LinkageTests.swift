@@ -30,6 +30,27 @@ final class LinkageTests: XCTestCase {
         assertClose(zv, 1, atol: 5 * (2.0 / Double(n)).squareRoot())
     }
 
+    /// A snapshot taken mid-stream (with a cached normal deviate) continues the stream bit
+    /// for bit; malformed snapshots are refused.
+    func testRandomGeneratorSnapshotContinuesTheStream() {
+        var rng = RandomGenerator(seed: 0xDEAD_BEEF_0123_4567)
+        _ = rng.normal()  // leaves the polar method's second deviate cached
+        let snapshot = rng.snapshot
+        XCTAssertEqual(snapshot.count, RandomGenerator.snapshotCount)
+        XCTAssertEqual(snapshot[10], 1)
+        guard var copy = RandomGenerator(snapshot: snapshot) else { return XCTFail("a valid snapshot was refused") }
+        XCTAssertEqual(copy.seed, rng.seed)
+        XCTAssertEqual((0..<7).map { _ in copy.normal().bitPattern }, (0..<7).map { _ in rng.normal().bitPattern })
+        XCTAssertEqual((0..<5).map { _ in copy.next() }, (0..<5).map { _ in rng.next() })
+        XCTAssertNil(RandomGenerator(snapshot: Array(snapshot.dropLast())))
+        var broken = snapshot
+        broken[3] = 0.5
+        XCTAssertNil(RandomGenerator(snapshot: broken))
+        broken = snapshot
+        broken[10] = 2
+        XCTAssertNil(RandomGenerator(snapshot: broken))
+    }
+
     func testQuadratureAndODEAgainstClosedForms() throws {
         // ∫₀^∞ e^{−x²} dx = √π / 2.
         assertClose(try Quadrature().integrate(from: 0, to: .infinity) { exp(-$0 * $0) }.value, Double.pi.squareRoot() / 2, atol: 1e-10)

@@ -56,6 +56,16 @@ extension ExperimentConfig {
     /// The field for a dotted key, or nil.
     public static func field(forKey key: String) -> ConfigField? { schema.first { $0.key == key } }
 
+    /// The first key, in schema order, whose value differs from `other`'s, with both
+    /// values as written in TOML; nil when every key agrees (the runs are the same).
+    public func firstDifference(from other: ExperimentConfig) -> (key: String, value: String, otherValue: String)? {
+        for field in Self.schema {
+            let mine = field.get(self).description, theirs = field.get(other).description
+            if mine != theirs { return (field.key, mine, theirs) }
+        }
+        return nil
+    }
+
     /// The closest known key to a misspelt one (edit distance ≤ 3), for "did you mean".
     static func suggestion(for key: String) -> String? {
         let scored = schema.map { ($0.key, editDistance(key, $0.key)) }.min { $0.1 < $1.1 }

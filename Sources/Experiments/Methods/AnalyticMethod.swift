@@ -30,4 +30,15 @@ public final class AnalyticMethod: FlowMethod {
                            density: ClosedFormDensity.onGrid(marginal, config: config),
                            quantiles: ClosedFormDensity.quantiles(marginal))
     }
+
+    /// Only the random stream: ρ_{kh} itself is a closed form of t.
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint()
+        checkpoint.set(generator: generator)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        generator = try checkpoint.generator()
+    }
 }

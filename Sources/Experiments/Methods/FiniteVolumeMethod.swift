@@ -56,4 +56,28 @@ public final class FiniteVolumeMethod: FlowMethod {
                            quantiles: grid.dimension == 1
                                ? Wasserstein1D(cellDensity: state.density, lower: grid.lower[0], upper: grid.upper[0]) : nil)
     }
+
+    /// `density` `[cells]` (flat, row-major in 2D), for BDF2 after the first time step
+    /// `previous` `[cells]` (one time step earlier), `time_steps` `[1]` (time steps taken,
+    /// K·substeps; the time is that times h/substeps) and the random stream.
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint()
+        checkpoint.set("density", state.density)
+        if let previous = state.previous { checkpoint.set("previous", previous) }
+        checkpoint.set("time_steps", [Double(state.step)])
+        checkpoint.set(generator: generator)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        let cells = solver.grid.cellCount
+        let timeSteps = try checkpoint.values("time_steps", count: 1)[0]
+        guard timeSteps == Double(step * substeps) else {
+            throw MethodCheckpoint.Invalid(reason: "the checkpoint of step \(step) records \(timeSteps) time steps, not \(step * substeps)")
+        }
+        state = try solver.resume(density: checkpoint.values("density", count: cells),
+                                  previous: checkpoint.arrays["previous"] == nil ? nil : checkpoint.values("previous", count: cells),
+                                  step: step * substeps)
+        generator = try checkpoint.generator()
+    }
 }

@@ -6,13 +6,24 @@ import Probability
 /// flow, the exact Gaussian JKO, a particle scheme, a neural flow, …).
 ///
 /// The runner calls ``advance(to:)`` with k = 0, 1, …, K in order; a method keeps whatever
-/// state it needs between calls. New methods plug in by conforming and being listed in
+/// state it needs between calls. After each step the runner saves ``checkpoint()``; a
+/// resumed run makes a fresh method (same config, same generator) and calls
+/// ``restore(step:from:)`` with the checkpoint of its last complete step k, then goes on
+/// with `advance(to: k + 1)`: the continued run must give the same numbers, bit for bit,
+/// as one never interrupted. New methods plug in by conforming and being listed in
 /// ``MethodRegistry``.
 public protocol FlowMethod: AnyObject {
     /// The method's name in configs, file names and metric columns (`gaussian-jko`).
     var name: String { get }
     /// Computes the state at step `step` (called in order, from 0).
     func advance(to step: Int) throws -> MethodState
+    /// The state after the last ``advance(to:)``: everything the next call reads (the
+    /// iterate, the random stream's position), nothing it recomputes from the config.
+    func checkpoint() -> MethodCheckpoint
+    /// Puts a fresh method in the state it had just after `advance(to: step)` returned,
+    /// from that step's ``checkpoint()``; throws ``MethodCheckpoint/Invalid`` (or the
+    /// iterate's own validation error) when the checkpoint does not fit the config.
+    func restore(step: Int, from checkpoint: MethodCheckpoint) throws
 }
 
 /// What a method reports at one step.

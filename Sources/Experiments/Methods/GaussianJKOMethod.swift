@@ -27,4 +27,20 @@ public final class GaussianJKOMethod: FlowMethod {
                            density: ClosedFormDensity.onGrid(law, config: config),
                            quantiles: ClosedFormDensity.quantiles(law))
     }
+
+    /// `mean` `[d]`, `covariance` `[d, d]` of ρ_k and the random stream.
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint()
+        checkpoint.set("mean", current.mean)
+        checkpoint.set("covariance", current.covariance.elements, shape: current.covariance.shape)
+        checkpoint.set(generator: generator)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        let d = current.dimension
+        current = try Gaussian(mean: checkpoint.values("mean", count: d),
+                               covariance: Matrix(rows: d, columns: d, elements: checkpoint.values("covariance", count: d * d)))
+        generator = try checkpoint.generator()
+    }
 }

@@ -56,4 +56,21 @@ public final class MeshJKOMethod: FlowMethod {
         return MethodState(samples: state.sample(count: sampleCount, using: &generator),
                            metrics: metrics, density: density.elements)
     }
+
+    /// `positions` `[nodes, 2]` of ρ_k's mesh and the random stream. The topology and
+    /// the triangle masses never change along the flow, so the fresh method's start mesh
+    /// (built from the same config) supplies them.
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint()
+        checkpoint.set("positions", state.positions, shape: [state.mesh.nodeCount, 2])
+        checkpoint.set(generator: generator)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        state = try MeshJKOState(mesh: state.mesh, positions: checkpoint.values("positions", count: 2 * state.mesh.nodeCount),
+                                 triangleMasses: state.triangleMasses, stepIndex: step, time: Double(step) * jko.timeStep,
+                                 truncatedMass: state.truncatedMass)
+        generator = try checkpoint.generator()
+    }
 }

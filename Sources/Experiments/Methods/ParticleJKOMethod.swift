@@ -52,6 +52,20 @@ public final class ParticleJKOMethod: FlowMethod {
                            quantiles: Wasserstein1D(particles: state))
     }
 
+    /// `positions` `[N]` and `masses` `[N]` of ρ_k. No random stream: the scheme and its
+    /// samples (the particles) are deterministic.
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint()
+        checkpoint.set("positions", state.positions)
+        checkpoint.set("masses", state.masses)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        state = try ParticleState1D(positions: checkpoint.values("positions", count: state.count),
+                                    masses: checkpoint.values("masses", count: state.count))
+    }
+
     /// The current particle state (for exact W₂ against a closed form).
     public var particles: ParticleState1D { state }
 }

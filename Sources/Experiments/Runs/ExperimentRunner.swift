@@ -13,8 +13,10 @@ import Probability
 ///   `output.cloud_w2_count` samples of each (with a sampling floor);
 /// - `w2exact_A_vs_B`: exact 1D W₂ between every pair of methods with a quantile function.
 ///
-/// Metrics are appended after each step, so a run stopped by an error keeps every
-/// finished step on disk; the error names the step.
+/// Metrics are appended after each step, then every method's checkpoint of the step
+/// (``RunFolder/saveCheckpoint(_:step:method:)``), so a run stopped by an error or killed
+/// keeps every finished step on disk (the error names the step) and
+/// ``resume(command:progress:)`` continues it from its last complete step.
 public struct ExperimentRunner {
     public let config: ExperimentConfig
     public let folder: RunFolder
@@ -29,7 +31,7 @@ public struct ExperimentRunner {
         public let method: String
         public let underlying: Error
         public var description: String {
-            "step \(step) of method '\(method)' failed: \(underlying); steps 0…\(step - 1) are saved in the run folder"
+            "step \(step) of method '\(method)' failed: \(underlying); steps 0…\(step - 1) are saved in the run folder, and --resume continues from there"
         }
     }
 
@@ -40,12 +42,24 @@ public struct ExperimentRunner {
                              to: folder.configURL)
         try RunManifest(config: config, source: source, command: command).write(to: folder)
         folder.log("jko \(JKOKitVersion.current): \(command)")
-        let methods = try config.methods.enumerated().map { i, name in
+        return try run(makeMethods(), steps: 0...config.flow.steps, after: MetricsTable(), progress: progress)
+    }
+
+    /// Fresh methods of the config, each with its own random stream.
+    func makeMethods() throws -> [FlowMethod] {
+        try config.methods.enumerated().map { i, name in
             try MethodRegistry.make(name, config: config, generator: MethodRegistry.generator(seed: config.seed, methodIndex: i))
         }
+    }
+
+    /// Runs `steps` (the steps before them are in `table` and in the methods' state) and
+    /// returns the table with their rows appended.
+    func run(_ methods: [FlowMethod], steps: ClosedRange<Int>, after table: MetricsTable,
+             progress: ProgressReporter?) throws -> MetricsTable {
         let reference = config.methods[0]
-        var table = MetricsTable()
-        for step in 0...config.flow.steps {
+        var table = table
+        progress?.begin(at: steps.lowerBound)
+        for step in steps {
             var row: [(String, Double)] = [("step", Double(step)), ("t", config.time(ofStep: step))]
             var states = [MethodState]()
             for method in methods {
@@ -67,6 +81,9 @@ public struct ExperimentRunner {
             row += exactGapMetrics(states, methods: methods.map(\.name))
             table.append(row)
             try AtomicFile.write(table.csv, to: folder.metricsURL)
+            for method in methods {
+                try folder.saveCheckpoint(method.checkpoint(), step: step, method: method.name)
+            }
             progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
         }
         progress?.finish()

@@ -16,6 +16,13 @@ public struct MetricsTable: Sendable {
         rows.append(row.map(\.1))
     }
 
+    /// The first `count` rows (steps 0…count − 1), same columns.
+    public func prefix(rows count: Int) -> MetricsTable {
+        var out = self
+        out.rows = Array(rows.prefix(count))
+        return out
+    }
+
     public func column(_ name: String) -> [Double]? {
         guard let j = columns.firstIndex(of: name) else { return nil }
         return rows.map { $0[j] }

@@ -10,6 +10,8 @@ public final class ProgressReporter: @unchecked Sendable {
     let started = Date()
     var lastPrint = Date.distantPast
     var finished = false
+    /// Units done before this process started (a resumed run), left out of the rate.
+    var doneBefore = 0
 
     /// - Parameters:
     ///   - total: units of work (e.g. JKO steps × iterations per step).
@@ -25,10 +27,17 @@ public final class ProgressReporter: @unchecked Sendable {
     /// (e.g. "step 3/20, iteration 120/500, loss 0.12").
     public func line(done: Int, detail: String) -> String {
         let elapsed = Date().timeIntervalSince(started)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - doneBefore) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : .nan
         let percent = 100 * Double(done) / Double(total)
         return String(format: "%@ %5.1f%% %@ | %.1f/s | %@ left", label, percent, detail, rate, ProgressReporter.duration(left))
+    }
+
+    /// Says that `done` units were finished before this reporter started (a resumed run
+    /// starts at its first missing step), so the rate and the time left count only the
+    /// work done since.
+    public func begin(at done: Int) {
+        doneBefore = done
     }
 
     public func update(done: Int, detail: String) {

@@ -10,6 +10,16 @@ import NumericalCore
 ///       metrics.csv            one row per JKO step: step,t,…
 ///       samples/step-KKKK.npy  samples [n, d] float64 of the reference method (the first
 ///                              entry of `methods`); other methods in samples/METHOD/
+///       density/step-KKKK.npy  ρ_k on the grid, when a method reports it (RunFolder+Density)
+///       checkpoints/METHOD/step-KKKK.safetensors
+///                              each method's full state after step k, the two latest
+///                              steps only (RunFolder+Checkpoints, MethodCheckpoint)
+///       figures/               `jko plot` output
+///
+/// Every file is written atomically (temporary file, then rename). Step k is complete
+/// when its `metrics.csv` row and every method's checkpoint exist and read back;
+/// `jko run … --resume` continues from the last complete step
+/// (``ExperimentRunner/resume(command:progress:)``).
 ///
 /// Creating a folder that already exists is refused unless `force` is set, so nothing
 /// already written is lost by accident.

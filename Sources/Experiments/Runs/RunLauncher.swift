@@ -11,11 +11,34 @@ public enum RunLauncher {
     ///   - force: overwrite an existing folder.
     public static func prepare(source: String, overrides: [String], seed: Int?, out: String?,
                                force: Bool) throws -> (config: ExperimentConfig, folder: RunFolder) {
+        let (config, url) = try resolve(source: source, overrides: overrides, seed: seed, out: out)
+        return (config, try RunFolder.create(at: url, force: force))
+    }
+
+    /// The validated config and the run folder's path.
+    static func resolve(source: String, overrides: [String], seed: Int?, out: String?) throws -> (ExperimentConfig, URL) {
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
         let config = try ConfigLoader.resolve(source, overrides: all)
-        let url = URL(fileURLWithPath: out ?? "runs/\(config.name)")
-        return (config, try RunFolder.create(at: url, force: force))
+        return (config, URL(fileURLWithPath: out ?? "runs/\(config.name)"))
+    }
+
+    /// The set-up of `jko run … --resume`: resolve the config as ``prepare`` does, then
+    /// open the existing run folder and check that its config.toml is that config.
+    ///
+    /// - Throws: ``ResumeError/missingFolder(path:)`` when there is no folder,
+    ///   ``RunFolder/RunFolderError/notARun(_:)`` when it holds no config.toml,
+    ///   ``ResumeError/configDiffers(path:key:saved:requested:)`` naming the first key
+    ///   that differs (another preset, override or seed).
+    public static func prepareResume(source: String, overrides: [String], seed: Int?,
+                                     out: String?) throws -> (config: ExperimentConfig, folder: RunFolder) {
+        let (config, url) = try resolve(source: source, overrides: overrides, seed: seed, out: out)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw ResumeError.missingFolder(path: url.path) }
+        let folder = try RunFolder.open(url)
+        if let difference = try folder.config().firstDifference(from: config) {
+            throw ResumeError.configDiffers(path: url.path, key: difference.key, saved: difference.value, requested: difference.otherValue)
+        }
+        return (config, folder)
     }
 
     /// The demo's folder may be replaced only when it holds an earlier demo run (its

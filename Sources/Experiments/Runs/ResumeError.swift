@@ -1,0 +1,16 @@
+/// Why `jko run … --resume` cannot continue a run folder; each names the fix.
+public enum ResumeError: Error, Equatable, CustomStringConvertible {
+    /// No folder at the path.
+    case missingFolder(path: String)
+    /// The folder's config.toml differs from the config the command resolves, first at `key`.
+    case configDiffers(path: String, key: String, saved: String, requested: String)
+
+    public var description: String {
+        switch self {
+        case let .missingFolder(path):
+            return "there is no run folder \(path) to resume; drop --resume to start the run, or pass --out to name the folder of the run to continue"
+        case let .configDiffers(path, key, saved, requested):
+            return "cannot resume \(path): its config.toml has \(key) = \(saved) but this command gives \(key) = \(requested); drop --resume to start a new run (with --force to replace this one) or use --out to choose another folder"
+        }
+    }
+}
