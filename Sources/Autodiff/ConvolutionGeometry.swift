@@ -62,7 +62,8 @@ struct ConvolutionGeometry: Equatable {
                         let (lo, hi) = validColumns(kernelColumn: j)
                         for x in 0..<lo { dst[x] = 0 }
                         if stride == 1 {
-                            (dst + lo).update(from: src + lo, count: hi - lo)
+                            // An inline loop: rows are a few dozen floats, too short for memmove's call.
+                            for x in lo..<hi { dst[x] = src[x] }
                         } else {
                             for x in lo..<hi { dst[x] = src[x * stride] }
                         }

@@ -17,10 +17,18 @@ final class TensorBuffer<Scalar: TensorScalar> {
         base = BufferPool.shared.take(bytes: bytes).bindMemory(to: Scalar.self, capacity: max(1, count))
     }
 
-    /// Storage filled with `value`.
+    /// Storage filled with `value` (zeros by `memset`; other values by a loop specialised
+    /// for Float and Double: the generic `initialize(repeating:)` copies element by element
+    /// through the runtime).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     convenience init(count: Int, repeating value: Scalar) {
         self.init(count: count)
-        base.initialize(repeating: value, count: count)
+        if value == 0 {
+            UnsafeMutableRawPointer(base).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Scalar>.stride)
+        } else {
+            for i in 0..<count { base[i] = value }
+        }
     }
 
     deinit {
