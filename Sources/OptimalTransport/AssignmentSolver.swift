@@ -14,7 +14,8 @@ import NumericalCore
 /// row's and each column's `candidateCount` nearest partners) and then certifies the result
 /// on the full matrix, adding violating edges until none is left (``CertifiedAssignment``):
 /// still exact, with one O(n²) pass to build the graph and one per certification round, and
-/// sparse shortest paths. Otherwise, or with `candidateCount = 0`, the dense LAPJV runs:
+/// sparse shortest paths. Otherwise (also when that graph is far from having a perfect
+/// matching, as with many duplicate points), or with `candidateCount = 0`, the dense LAPJV runs:
 /// worst case O(n³), in practice close to O(n²·⁵) on random Euclidean data. Memory is the
 /// `[n, n]` cost matrix plus O(candidateCount · n).
 ///
@@ -78,11 +79,9 @@ public struct AssignmentSolver: Sendable {
             rowTerm = (0..<n).map { i in 2 * scale * (0..<d).reduce(0.0) { $0 + x[i, $1] * delta[$1] } - scale * Vector.squaredNorm(delta) }
             columnTerm = (0..<n).map { j in -2 * scale * (0..<d).reduce(0.0) { $0 + y[j, $1] * delta[$1] } }
         }
-        if candidateCount > 0 && n > 4 * candidateCount {
-            let r = problem.costMatrix.elements.withUnsafeBufferPointer {
-                CertifiedAssignment.solve(cost: $0.baseAddress!, n: n, rowOffset: rowTerm, columnOffset: columnTerm,
-                                          neighbors: candidateCount)
-            }
+        if candidateCount > 0 && n > 4 * candidateCount, let r = problem.costMatrix.elements.withUnsafeBufferPointer({
+            CertifiedAssignment.solve(cost: $0.baseAddress!, n: n, rowOffset: rowTerm, columnOffset: columnTerm, neighbors: candidateCount)
+        }) {
             return (r.assignment, r.rowPotential, r.columnPotential, r.iterations)
         }
         if !centring { return Self.assign(costMatrix: problem.costMatrix) }

@@ -48,12 +48,12 @@ struct CandidateGraph {
                                 for j in 0..<n {
                                     let cij = row[j]
                                     let byRow = cij - b[j]
-                                    if byRow < rowTop {
+                                    if byRow < rowTop || (byRow == rowTop && Self.coin(i, j)) {
                                         Self.replaceRoot(rk.baseAddress!, rc.baseAddress!, k, byRow, j)
                                         rowTop = rk[0]
                                     }
                                     let byColumn = cij - ai
-                                    if byColumn < ct[j] {
+                                    if byColumn < ct[j] || (byColumn == ct[j] && Self.coin(j, i)) {
                                         Self.replaceRoot(ck.baseAddress! + j * k, cr.baseAddress! + j * k, k, byColumn, i)
                                         ct[j] = ck[j * k]
                                     }
@@ -101,6 +101,14 @@ struct CandidateGraph {
             g.rowStart.append(g.column.count)
         }
         return g
+    }
+
+    /// A hashed coin flip for exact ties (duplicate points): replacing a tied root about half
+    /// the time spreads the rows of one site over different tied columns and vice versa;
+    /// otherwise they would all pick the same k and the graph would lack a perfect matching.
+    @inline(__always)
+    private static func coin(_ i: Int, _ j: Int) -> Bool {
+        UInt32(truncatingIfNeeded: i &* 0x9E37_79B1 &+ j &* 0x85EB_CA6B) >> 31 == 1
     }
 
     /// Replaces the root of a max-heap of size k (keys, values) by (key, value) and sifts it down.

@@ -32,7 +32,7 @@ final class SparseJonkerVolgenant {
     private let reachedIn: UnsafeMutablePointer<Int>
     private let settledIn: UnsafeMutablePointer<Int>
     private let settledColumns: UnsafeMutablePointer<Int>
-    private var heap = ColumnHeap()
+    private let heap: ColumnHeap
     private var search = 0
 
     /// Solves the assignment on `graph`; rows the graph cannot match stay free.
@@ -59,6 +59,7 @@ final class SparseJonkerVolgenant {
         settledIn.initialize(repeating: 0, count: n)
         settledColumns = .allocate(capacity: n)
         settledColumns.initialize(repeating: 0, count: n)
+        heap = ColumnHeap(capacity: 4 * n)
         var free = columnReduction()
         free = augmentingRowReduction(free)
         iterations += 1
@@ -71,8 +72,9 @@ final class SparseJonkerVolgenant {
     }
 
     /// Replaces the graph by a larger one (same rows and columns), frees `rows` and finds
-    /// augmenting paths for them. The invariant must hold for every other assigned row on
-    /// the new graph (true when only the freed rows gained edges).
+    /// augmenting paths for them (each finds one: its old column is free). The invariant must
+    /// hold for every other assigned row on the new graph (true when only the freed rows
+    /// gained edges).
     func repair(rows: [Int], on larger: CandidateGraph) {
         graph = larger
         let (x, y) = (x, y)
@@ -80,7 +82,6 @@ final class SparseJonkerVolgenant {
             y[x[i]] = -1
             x[i] = -1
         }
-        unmatched = []
         augment(rows)
     }
 
@@ -185,9 +186,7 @@ final class SparseJonkerVolgenant {
     private func shortestPath(from start: Int) -> Int {
         search += 1
         let stamp = search
-        var heap = ColumnHeap()
-        swap(&heap, &self.heap)
-        defer { swap(&heap, &self.heap) }
+        let heap = heap
         heap.removeAll()
         var settledCount = 0
         let g = graph
@@ -196,8 +195,10 @@ final class SparseJonkerVolgenant {
         return g.rowStart.withUnsafeBufferPointer { rowStart in
             g.column.withUnsafeBufferPointer { column in
                 g.cost.withUnsafeBufferPointer { cost in
-                    // Relaxes the edges of row i, reached at distance `base`, row price u.
-                    func relax(_ i: Int, _ base: Double, _ u: Double) {
+                    // Relax the edges of row i, reached at distance `base` with row price u;
+                    // then settle the nearest unsettled column.
+                    var i = start, base = 0.0, u = 0.0
+                    while true {
                         for e in rowStart[i]..<rowStart[i + 1] {
                             let j = column[e]
                             if done[j] == stamp { continue }
@@ -210,22 +211,24 @@ final class SparseJonkerVolgenant {
                                 heap.push(dj, j)
                             }
                         }
-                    }
-                    relax(start, 0, 0)
-                    while !heap.isEmpty {
-                        let (dj, j) = heap.pop()
-                        if done[j] == stamp || dj > d[j] { continue }
+                        var j = -1, dj = 0.0
+                        while !heap.isEmpty {
+                            (dj, j) = heap.pop()
+                            if done[j] != stamp && dj <= d[j] { break }
+                            j = -1
+                        }
+                        if j < 0 { return -1 }
                         done[j] = stamp
-                        let i = y[j]
+                        i = y[j]
                         if i < 0 {
                             for k in 0..<settledCount { v[settled[k]] += d[settled[k]] - dj }
                             return j
                         }
                         settled[settledCount] = j
                         settledCount += 1
-                        relax(i, dj, assignedCost[i] - v[j])
+                        base = dj
+                        u = assignedCost[i] - v[j]
                     }
-                    return -1
                 }
             }
         }
