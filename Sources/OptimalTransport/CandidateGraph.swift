@@ -45,7 +45,8 @@ struct CandidateGraph {
                                 let row = c + i * n, ai = a[i]
                                 for t in 0..<k { rk[t] = .infinity; rc[t] = -1 }
                                 var rowTop = Double.infinity
-                                for j in 0..<n {
+                                // The exact update of both heaps for entry (i, j).
+                                @inline(__always) func visit(_ j: Int) {
                                     let cij = row[j]
                                     let byRow = cij - b[j]
                                     if byRow < rowTop || (byRow == rowTop && Self.coin(i, j)) {
@@ -57,6 +58,25 @@ struct CandidateGraph {
                                         Self.replaceRoot(ck.baseAddress! + j * k, cr.baseAddress! + j * k, k, byColumn, i)
                                         ct[j] = ck[j * k]
                                     }
+                                }
+                                // Four entries at a time; most reach neither heap's threshold.
+                                let r = UnsafeRawPointer(row), q = UnsafeRawPointer(b), tops = UnsafeRawPointer(ct.baseAddress!)
+                                let shift = SIMD4<Double>(repeating: ai)
+                                var j = 0
+                                while j + 4 <= n {
+                                    let o = j * 8
+                                    let cv = r.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+                                    let byRow = cv - q.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+                                    let byColumn = cv - shift
+                                    let top = tops.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+                                    if any((byRow .<= SIMD4(repeating: rowTop)) .| (byColumn .<= top)) {
+                                        for t in j..<(j + 4) { visit(t) }
+                                    }
+                                    j += 4
+                                }
+                                while j < n {
+                                    visit(j)
+                                    j += 1
                                 }
                                 for t in 0..<k { rowColumns[i * k + t] = rc[t] }
                             }

@@ -65,11 +65,15 @@ enum CertifiedAssignment {
         // A graph without a perfect matching leaves rows unmatched, and the searches before
         // them took long detours that skew the prices: solve again on a graph twice as dense.
         var neighbors = k
-        var lap = SparseJonkerVolgenant(graph: CandidateGraph(cost: c, n: n, rowOffset: a, columnOffset: b, neighbors: neighbors))
+        func sparseSolve() -> SparseJonkerVolgenant {
+            SparseJonkerVolgenant(graph: CandidateGraph(cost: c, n: n, rowOffset: a, columnOffset: b, neighbors: neighbors),
+                                  unmatchedLimit: n / 32)
+        }
+        var lap = sparseSolve()
         while !lap.unmatched.isEmpty {
-            if lap.unmatched.count * 32 > n || 8 * neighbors > n { return nil }
+            if lap.unmatched.count > n / 32 || 8 * neighbors > n { return nil }
             neighbors *= 2
-            lap = SparseJonkerVolgenant(graph: CandidateGraph(cost: c, n: n, rowOffset: a, columnOffset: b, neighbors: neighbors))
+            lap = sparseSolve()
         }
         var g = [Double](repeating: 0, count: n)
         // The column and potential fᵢ each row was last certified with (prices only fall, so

@@ -36,7 +36,9 @@ final class SparseJonkerVolgenant {
     private var search = 0
 
     /// Solves the assignment on `graph`; rows the graph cannot match stay free.
-    init(graph: CandidateGraph) {
+    /// Stops early, leaving the remaining rows free, once more than `unmatchedLimit` rows
+    /// are unmatched (a failed search scans its whole component, and the caller gives up).
+    init(graph: CandidateGraph, unmatchedLimit: Int = .max) {
         n = graph.n
         self.graph = graph
         x = .allocate(capacity: n)
@@ -63,7 +65,7 @@ final class SparseJonkerVolgenant {
         var free = columnReduction()
         free = augmentingRowReduction(free)
         iterations += 1
-        augment(free)
+        augment(free, unmatchedLimit: unmatchedLimit)
     }
 
     deinit {
@@ -161,8 +163,8 @@ final class SparseJonkerVolgenant {
 
     /// A shortest augmenting path for each row in `rows` (free rows); rows with none are
     /// recorded in ``unmatched``.
-    private func augment(_ rows: [Int]) {
-        for start in rows {
+    private func augment(_ rows: [Int], unmatchedLimit: Int = .max) {
+        for start in rows where unmatched.count <= unmatchedLimit {
             iterations += 1
             let found = shortestPath(from: start)
             if found < 0 { unmatched.append(start); continue }
