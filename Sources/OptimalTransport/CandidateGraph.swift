@@ -8,7 +8,7 @@
 /// “nearest” below means nearest after aligning the means.
 ///
 /// The first graph joins each row i to its k columns of smallest C̃ᵢ· and each column j to
-/// its k rows of smallest C̃·ⱼ (the union, about 1.3·k·n edges on random clouds): on
+/// its k rows of smallest C̃·ⱼ (the union, about 1.2·k·n edges on random clouds): on
 /// Euclidean data an optimal partner is almost always among them. Violating edges found by
 /// certification are added later with ``adding(_:from:)``. Memory O(k·n); building reads
 /// the dense matrix once (O(n²), a size-k max-heap per row and per column).
@@ -103,8 +103,8 @@ struct CandidateGraph {
         }
     }
 
-    /// The graph with extra edges: `extra[r]` lists new columns of row `rows[r]` (not yet
-    /// in the graph), with C̃ read from the same dense matrix and offsets.
+    /// The graph with extra edges: each entry of `extra` lists columns not yet joined to its
+    /// row, with C̃ read from the same dense matrix and offsets.
     func adding(_ extra: [(row: Int, columns: [Int])], from c: UnsafePointer<Double>,
                 rowOffset a: UnsafePointer<Double>, columnOffset b: UnsafePointer<Double>) -> CandidateGraph {
         var added = [[Int]](repeating: [], count: n)
