@@ -3,7 +3,7 @@ import NumericalCore
 /// Exact optimal transport: picks the right exact solver for a problem.
 ///
 /// - one-dimensional points with a squared Euclidean cost → ``QuantileTransport``;
-/// - equal sizes and uniform weights → ``AssignmentSolver`` (LAPJV);
+/// - equal sizes and uniform weights → ``AssignmentSolver`` (LAPJV, sparse then certified);
 /// - anything else → ``ShortestPathTransportSolver``.
 ///
 /// All three return an ``ExactTransportSolution`` with an optimal plan, its cost and

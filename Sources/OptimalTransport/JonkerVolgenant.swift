@@ -4,7 +4,8 @@
 /// column price; the reduced cost of (i, j) is C[i, j] − v[j]. Follows the structure of
 /// Jonker & Volgenant (1987) as in common C implementations (column reduction with
 /// reduction transfer, augmenting row reduction, shortest augmenting paths with a
-/// “ready / scan / todo” partition of the columns).
+/// “ready / scan / todo” partition of the columns). ``CertifiedAssignment`` also calls the
+/// path phase alone (``augment(_:_:)``) on a warm state, to finish rows densely.
 struct JonkerVolgenant {
     let n: Int
     let cost: UnsafePointer<Double>
