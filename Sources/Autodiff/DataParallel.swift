@@ -37,13 +37,32 @@ public enum DataParallel {
         }
         guard parts.count > 1 else { return parts[0].1 }
         let weights = parts.map { Scalar($0.0) / Scalar(batchSize) }
-        var value = parts[0].1.value * weights[0]
-        var gradients = parts[0].1.gradients.map { $0 * weights[0] }
-        for (part, w) in zip(parts.dropFirst(), weights.dropFirst()) {
-            value = value + part.1.value * w
-            for k in gradients.indices { gradients[k] = gradients[k] + part.1.gradients[k] * w }
+        let value = weightedSum(parts.map(\.1.value), weights)
+        var gradients = [Tensor<Scalar>?](repeating: nil, count: inputs.count)
+        // One pass per input over all shards' gradients, inputs spread over the cores.
+        gradients.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            Parallel.forEachChunk(count: inputs.count, minimumChunk: 1) { range in
+                for k in range { base[k] = weightedSum(parts.map { $0.1.gradients[k] }, weights) }
+            }
         }
-        return (value, gradients)
+        return (value, gradients.map { $0! })
+    }
+
+    /// Σ_s w_s · t_s for tensors of one shape, in one pass (not recorded).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func weightedSum<Scalar: TensorScalar>(_ tensors: [Tensor<Scalar>], _ weights: [Scalar]) -> Tensor<Scalar> {
+        let out = Tensor<Scalar>(uninitializedShape: tensors[0].shape)
+        let n = out.scalarCount, po = out.storage.base
+        let first = tensors[0].storage.base, w0 = weights[0]
+        for i in 0..<n { po[i] = w0 * first[i] }
+        for (t, w) in zip(tensors.dropFirst(), weights.dropFirst()) {
+            precondition(t.shape == out.shape, "shard gradients of shapes \(t.shape) and \(out.shape)")
+            let p = t.storage.base
+            for i in 0..<n { po[i] += w * p[i] }
+        }
+        return out
     }
 
     /// `body` applied to shards of the rows `0..<count`, the results joined along axis 0:

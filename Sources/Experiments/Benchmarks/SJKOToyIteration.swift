@@ -50,18 +50,17 @@ struct SJKOToyIteration {
         let x = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let y = targetSamples()
 
-        // Potential step: T(x, z) is a constant here.
+        // Potential step: T(x, z) is a constant here (its parameters are not differentiated).
         let z0 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let map = self.map
-        let moved = DataParallel.mapRows(batch) { rows in map(x.rowSlice(rows), noise: z0.rowSlice(rows)) }
-        let potential = self.potential
+        let (map, potential) = (self.map, self.potential)
         let (potentialLoss, potentialGradients) = DataParallel.valueWithGradient(
             at: potential.parameters, batchSize: batch
         ) { rows, p in
+            let moved = map(x.rowSlice(rows), noise: z0.rowSlice(rows))
             // v on the target samples and on the moved samples in one pass.
             let n = rows.count
             let values = potential.replacingParameters(p)(
-                Tensor.concatenated([y.rowSlice(rows), moved.rowSlice(rows)], alongAxis: 0))
+                Tensor.concatenated([y.rowSlice(rows), moved], alongAxis: 0))
             return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
         }
         potentialOptimizer.step(&self.potential, gradients: potentialGradients)
