@@ -26,25 +26,35 @@ struct ConvTrainingStep {
         self.batch = batch
     }
 
-    /// Runs the potential step and the map step; returns both losses.
+    /// Runs the potential step and the map step; returns both losses. Every network pass
+    /// is split over the cores by images (``DataParallel``): both losses are batch means
+    /// and every layer (group norm included) works on each image alone.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let imageShape = [batch, 1, size, size], noiseShape = [batch, map.noiseSize]
         let x = Tensor<Float>.randomNormal(shape: imageShape, using: &generator)
         let y = Tensor<Float>.randomUniform(shape: imageShape, lowerBound: -1, upperBound: 1, using: &generator)
 
-        let moved = map(x, noise: Tensor.randomNormal(shape: noiseShape, using: &generator))
+        let z0 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
+        let map = self.map
+        let moved = DataParallel.mapRows(batch) { rows in map(x.rowSlice(rows), noise: z0.rowSlice(rows)) }
         let potential = self.potential
-        let (potentialLoss, potentialGradients) = valueWithGradient(at: potential.parameters) { p in
-            let v = potential.replacingParameters(p)
-            return (-v(y)).expm1().mean() + v(moved).mean()
+        let (potentialLoss, potentialGradients) = DataParallel.valueWithGradient(
+            at: potential.parameters, batchSize: batch
+        ) { rows, p in
+            let n = rows.count
+            let values = potential.replacingParameters(p)(
+                Tensor.concatenated([y.rowSlice(rows), moved.rowSlice(rows)], alongAxis: 0))
+            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
         }
         potentialOptimizer.step(&self.potential, gradients: potentialGradients)
 
-        let target = previousMap(x, noise: Tensor.randomNormal(shape: noiseShape, using: &generator))
+        let z1 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
         let z = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        let (map, v) = (self.map, self.potential)
-        let (mapLoss, mapGradients) = valueWithGradient(at: map.parameters) { p in
-            let out = map.replacingParameters(p)(x, noise: z)
+        let (previousMap, v) = (self.previousMap, self.potential)
+        let (mapLoss, mapGradients) = DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
+            let xs = x.rowSlice(rows)
+            let target = previousMap(xs, noise: z1.rowSlice(rows))
+            let out = map.replacingParameters(p)(xs, noise: z.rowSlice(rows))
             let gap = (target - out).reshaped(to: [out.shape[0], -1])
             return ((gap * gap).sum(alongAxis: 1) * 0.5 - v(out)).mean()
         }
