@@ -64,6 +64,8 @@ public func linear<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
 }
 
 /// C = op(A)·op(B) by gemm (one call per batch entry for rank 3).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func gemmKernel<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool, transposeB: Bool) -> Tensor<Scalar> {
     let batched = a.rank == 3
     let ra = a.shape[a.rank - 2], ca = a.shape[a.rank - 1]
@@ -83,12 +85,17 @@ func gemmKernel<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bo
     return out
 }
 
-/// y = x·Wᵀ + b: bias rows first, then gemm with β = 1.
+/// y = x·Wᵀ + b: bias rows first (an inline loop: rows are a few hundred bytes, too short
+/// for a memmove call each), then gemm with β = 1.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func affineKernel<Scalar>(_ x: Tensor<Scalar>, _ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>) -> Tensor<Scalar> {
     let n = x.shape[0], inputs = x.shape[1], outputs = weight.shape[0]
     let out = Tensor<Scalar>(uninitializedShape: [n, outputs])
+    let b = bias.storage.base
     for row in 0..<n {
-        (out.storage.base + row * outputs).update(from: bias.storage.base, count: outputs)
+        let o = out.storage.base + row * outputs
+        for j in 0..<outputs { o[j] = b[j] }
     }
     Scalar.gemm(transposeA: false, transposeB: true, m: n, n: outputs, k: inputs,
                 alpha: 1, a: x.storage.base, lda: inputs, b: weight.storage.base, ldb: inputs,
