@@ -5,7 +5,7 @@ import NumericalCore
 ///
 /// | metric     | value                                                   | cost                |
 /// |------------|---------------------------------------------------------|---------------------|
-/// | `w2`       | exact W₂ (uniform weights; sorting in 1D, LAPJV / shortest paths otherwise) | O(n²) memory, ≈ n^2.5 time |
+/// | `w2`       | exact W₂ (uniform weights; sorting in 1D, LAPJV / shortest paths otherwise) | O(n²) memory; ≈ n² time on spread clouds (candidate graph + certification), ≈ n^2.5 dense |
 /// | `sliced`   | sliced W₂, 128 seeded directions                        | O(L n log n)        |
 /// | `bures`    | W₂ between the Gaussian fits (Bures–Wasserstein)        | O(n d² + d³)        |
 /// | `symkl`    | symmetric KL between the Gaussian fits (Fan et al. 2022) | O(n d² + d³)       |
