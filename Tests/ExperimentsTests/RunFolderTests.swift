@@ -63,4 +63,18 @@ final class RunFolderTests: XCTestCase {
         XCTAssertEqual(try NPYArray(contentsOf: scratch.appendingPathComponent("a/samples/step-0001.npy")),
                        try NPYArray(contentsOf: scratch.appendingPathComponent("b/samples/step-0001.npy")))
     }
+
+    /// A damaged metrics.csv and a failure at step 0 get messages that say what to do.
+    func testDamagedMetricsAndStepZeroFailureMessages() {
+        XCTAssertThrowsError(try MetricsTable(csv: "step,t,mean_1\n0,0,1.5\n1,0.1\n")) { error in
+            XCTAssertEqual(error.localizedDescription,
+                           "metrics.csv line 3 is malformed (expected 3 numbers separated by commas); the file was cut short or edited: "
+                           + "delete the broken lines from the end (jko run --resume then recomputes those steps) or run the experiment again")
+        }
+        struct Cause: Error, CustomStringConvertible { var description: String { "Newton stalled" } }
+        let first = ExperimentRunner.StepFailure(step: 0, method: "mesh-jko", underlying: Cause())
+        XCTAssertEqual(first.description, "step 0 of method 'mesh-jko' failed: Newton stalled; no step was saved, so fix the cause and run again")
+        let later = ExperimentRunner.StepFailure(step: 3, method: "mesh-jko", underlying: Cause())
+        XCTAssertTrue(later.description.hasSuffix("steps 0…2 are saved in the run folder, and --resume continues from there"))
+    }
 }

@@ -30,8 +30,17 @@ public struct ExperimentRunner {
         public let step: Int
         public let method: String
         public let underlying: Error
+
+        public init(step: Int, method: String, underlying: Error) {
+            self.step = step
+            self.method = method
+            self.underlying = underlying
+        }
+
         public var description: String {
-            "step \(step) of method '\(method)' failed: \(underlying); steps 0…\(step - 1) are saved in the run folder, and --resume continues from there"
+            step == 0
+                ? "step 0 of method '\(method)' failed: \(underlying); no step was saved, so fix the cause and run again"
+                : "step \(step) of method '\(method)' failed: \(underlying); steps 0…\(step - 1) are saved in the run folder, and --resume continues from there"
         }
     }
 

@@ -48,7 +48,7 @@ public struct MetricsTable: Sendable {
         for (i, line) in lines.dropFirst().enumerated() {
             let values = line.split(separator: ",").map { Double($0) }
             guard values.count == columns.count, values.allSatisfy({ $0 != nil }) else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "metrics.csv line \(i + 2) is malformed"])
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "metrics.csv line \(i + 2) is malformed (expected \(columns.count) numbers separated by commas); the file was cut short or edited: delete the broken lines from the end (jko run --resume then recomputes those steps) or run the experiment again"])
             }
             rows.append(values.map { $0! })
         }
