@@ -28,38 +28,47 @@ struct ConvTrainingStep {
 
     /// Runs the potential step and the map step; returns both losses. Every network pass
     /// is split over the cores by images (``DataParallel``): both losses are batch means
-    /// and every layer (group norm included) works on each image alone.
+    /// and every layer (group norm included) works on each image alone. As in
+    /// ``SJKOToyIteration/run()``, the gradients come from methods of their own so that
+    /// the optimisers update parameters in place.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let imageShape = [batch, 1, size, size], noiseShape = [batch, map.noiseSize]
         let x = Tensor<Float>.randomNormal(shape: imageShape, using: &generator)
         let y = Tensor<Float>.randomUniform(shape: imageShape, lowerBound: -1, upperBound: 1, using: &generator)
-
         let z0 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        let map = self.map
-        let moved = DataParallel.mapRows(batch) { rows in map(x.rowSlice(rows), noise: z0.rowSlice(rows)) }
-        let potential = self.potential
-        let (potentialLoss, potentialGradients) = DataParallel.valueWithGradient(
-            at: potential.parameters, batchSize: batch
-        ) { rows, p in
-            let n = rows.count
-            let values = potential.replacingParameters(p)(
-                Tensor.concatenated([y.rowSlice(rows), moved.rowSlice(rows)], alongAxis: 0))
-            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
-        }
-        potentialOptimizer.step(&self.potential, gradients: potentialGradients)
+        let (potentialLoss, potentialGradients) = potentialStepGradients(x: x, noise: z0, target: y)
+        potentialOptimizer.step(&potential, gradients: potentialGradients)
 
         let z1 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
         let z = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        let (previousMap, v) = (self.previousMap, self.potential)
-        let (mapLoss, mapGradients) = DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
+        let (mapLoss, mapGradients) = mapStepGradients(x: x, previousNoise: z1, noise: z)
+        mapOptimizer.step(&map, gradients: mapGradients)
+        return (potentialLoss.scalar, mapLoss.scalar)
+    }
+
+    /// L_v and its gradient in v's parameters (T frozen; v once on [y; T(x, z)]).
+    func potentialStepGradients(x: Tensor<Float>, noise z: Tensor<Float>, target y: Tensor<Float>)
+        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
+        let (map, potential) = (self.map, self.potential)
+        return DataParallel.valueWithGradient(at: potential.parameters, batchSize: batch) { rows, p in
+            let moved = map(x.rowSlice(rows), noise: z.rowSlice(rows))
+            let n = rows.count
+            let values = potential.replacingParameters(p)(Tensor.concatenated([y.rowSlice(rows), moved], alongAxis: 0))
+            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
+        }
+    }
+
+    /// L_T and its gradient in T's parameters (v frozen), h = 1.
+    func mapStepGradients(x: Tensor<Float>, previousNoise z1: Tensor<Float>, noise z: Tensor<Float>)
+        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
+        let (map, previousMap, v) = (self.map, self.previousMap, self.potential)
+        return DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
             let xs = x.rowSlice(rows)
             let target = previousMap(xs, noise: z1.rowSlice(rows))
             let out = map.replacingParameters(p)(xs, noise: z.rowSlice(rows))
             let gap = (target - out).reshaped(to: [out.shape[0], -1])
             return ((gap * gap).sum(alongAxis: 1) * 0.5 - v(out)).mean()
         }
-        mapOptimizer.step(&self.map, gradients: mapGradients)
-        return (potentialLoss.scalar, mapLoss.scalar)
     }
 
     /// Convolution FLOPs of one step, counted like ``SJKOToyIteration/flopsPerIteration``:
