@@ -1,3 +1,4 @@
+import Autodiff
 import NeuralNetworks
 import XCTest
 import _TestSupport
@@ -106,5 +107,12 @@ final class OptimizerTests: XCTestCase {
             p.withUnsafeBufferPointer { viaPointers.update([$0]) }
         }
         XCTAssertEqual(viaPointers.averages, ema.averages)
+        // The layer form (read in place) agrees bit for bit with the array form.
+        var viaLayer = ExponentialMovingAverage<Double>(decay: 0.9)
+        for p in [[1.0, 2.0], [2.0, 0.0], [4.0, 1.0]] {
+            viaLayer.update(from: Linear<Double>(weight: Tensor(shape: [1, 2], scalars: p), bias: nil))
+        }
+        XCTAssertEqual(viaLayer.averages, ema.averages)
+        XCTAssertEqual(viaLayer.updateCount, 3)
     }
 }

@@ -24,9 +24,32 @@ extension Optimizer where Scalar: TensorScalar {
 }
 
 extension ExponentialMovingAverage where Scalar: TensorScalar {
-    /// θ̄ ← δθ̄ + (1 − δ)θ over the parameters of `layer`.
+    /// θ̄ ← δθ̄ + (1 − δ)θ over the parameters of `layer`, read in place (no copies after
+    /// the first update, which stores θ).
     public mutating func update<L: Layer>(from layer: L) where L.Scalar == Scalar {
-        update(layer.parameters.map(\.scalars))
+        let parameters = layer.parameters
+        guard storedUpdateCount > 0 else {
+            storedAverages = parameters.map(\.scalars)
+            storedUpdateCount = 1
+            return
+        }
+        precondition(parameters.count == storedAverages.count,
+                     "EMA tracks \(storedAverages.count) parameters, got \(parameters.count)")
+        let d = Scalar(decay), c = 1 - Scalar(decay)
+        for (slot, parameter) in parameters.enumerated() {
+            precondition(parameter.scalarCount == storedAverages[slot].count, "parameter slot \(slot) changed size")
+            parameter.withUnsafeBufferPointer { p in
+                storedAverages[slot].withUnsafeMutableBufferPointer { a in Self.blend(a, p, keep: d, take: c) }
+            }
+        }
+        storedUpdateCount += 1
+    }
+
+    /// a ← keep·a + take·p elementwise (specialised, so the loop vectorises).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func blend(_ a: UnsafeMutableBufferPointer<Scalar>, _ p: UnsafeBufferPointer<Scalar>, keep: Scalar, take: Scalar) {
+        for i in 0..<a.count { a[i] = keep * a[i] + take * p[i] }
     }
 
     /// `layer` with its parameters replaced by the averages (for sampling).
