@@ -26,49 +26,24 @@ struct ConvTrainingStep {
         self.batch = batch
     }
 
-    /// Runs the potential step and the map step; returns both losses. Every network pass
-    /// is split over the cores by images (``DataParallel``): both losses are batch means
-    /// and every layer (group norm included) works on each image alone. As in
-    /// ``SJKOToyIteration/run()``, the gradients come from methods of their own so that
-    /// the optimisers update parameters in place.
+    /// Runs the potential step and the map step (``SJKOStepGradients``, split over the
+    /// cores by images: every layer, group norm included, works on each image alone);
+    /// returns both losses.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let imageShape = [batch, 1, size, size], noiseShape = [batch, map.noiseSize]
         let x = Tensor<Float>.randomNormal(shape: imageShape, using: &generator)
         let y = Tensor<Float>.randomUniform(shape: imageShape, lowerBound: -1, upperBound: 1, using: &generator)
         let z0 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        let (potentialLoss, potentialGradients) = potentialStepGradients(x: x, noise: z0, target: y)
+        let (potentialLoss, potentialGradients) = SJKOStepGradients.potential(
+            map: map, potential: potential, x: x, noise: z0, target: y)
         potentialOptimizer.step(&potential, gradients: potentialGradients)
 
         let z1 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
         let z = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        let (mapLoss, mapGradients) = mapStepGradients(x: x, previousNoise: z1, noise: z)
+        let (mapLoss, mapGradients) = SJKOStepGradients.map(
+            map: map, previousMap: previousMap, potential: potential, timeStep: 1, x: x, previousNoise: z1, noise: z)
         mapOptimizer.step(&map, gradients: mapGradients)
         return (potentialLoss.scalar, mapLoss.scalar)
-    }
-
-    /// L_v and its gradient in v's parameters (T frozen; v once on [y; T(x, z)]).
-    func potentialStepGradients(x: Tensor<Float>, noise z: Tensor<Float>, target y: Tensor<Float>)
-        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
-        let (map, potential) = (self.map, self.potential)
-        return DataParallel.valueWithGradient(at: potential.parameters, batchSize: batch) { rows, p in
-            let moved = map(x.rowSlice(rows), noise: z.rowSlice(rows))
-            let n = rows.count
-            let values = potential.replacingParameters(p)(Tensor.concatenated([y.rowSlice(rows), moved], alongAxis: 0))
-            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
-        }
-    }
-
-    /// L_T and its gradient in T's parameters (v frozen), h = 1.
-    func mapStepGradients(x: Tensor<Float>, previousNoise z1: Tensor<Float>, noise z: Tensor<Float>)
-        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
-        let (map, previousMap, v) = (self.map, self.previousMap, self.potential)
-        return DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
-            let xs = x.rowSlice(rows)
-            let target = previousMap(xs, noise: z1.rowSlice(rows))
-            let out = map.replacingParameters(p)(xs, noise: z.rowSlice(rows))
-            let gap = (target - out).reshaped(to: [out.shape[0], -1])
-            return ((gap * gap).sum(alongAxis: 1) * 0.5 - v(out)).mean()
-        }
     }
 
     /// Convolution FLOPs of one step, counted like ``SJKOToyIteration/flopsPerIteration``:

@@ -44,49 +44,22 @@ struct SJKOToyIteration {
         return Tensor(shape: [batch, 2], scalars: values)
     }
 
-    /// Runs the potential step and the map step; returns both losses. Every network pass
-    /// is split over the cores by rows (``DataParallel``): both losses are batch means.
-    /// The gradients are computed in methods of their own, so that no copy of a network
-    /// outlives them and the optimisers update the parameters in place (a live copy would
-    /// make every step copy-on-write all parameters).
+    /// Runs the potential step and the map step (``SJKOStepGradients``, split over the
+    /// cores by rows); returns both losses.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let x = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let y = targetSamples()
         let z0 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let (potentialLoss, potentialGradients) = potentialStepGradients(x: x, noise: z0, target: y)
+        let (potentialLoss, potentialGradients) = SJKOStepGradients.potential(
+            map: map, potential: potential, x: x, noise: z0, target: y)
         potentialOptimizer.step(&potential, gradients: potentialGradients)
 
         let z1 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let z = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let (mapLoss, mapGradients) = mapStepGradients(x: x, previousNoise: z1, noise: z)
+        let (mapLoss, mapGradients) = SJKOStepGradients.map(
+            map: map, previousMap: previousMap, potential: potential, timeStep: timeStep, x: x, previousNoise: z1, noise: z)
         mapOptimizer.step(&map, gradients: mapGradients)
         return (potentialLoss.scalar, mapLoss.scalar)
-    }
-
-    /// L_v and its gradient in v's parameters; T(x, z) is a constant here (its
-    /// parameters are not differentiated), v runs once on the joined batch [y; T(x, z)].
-    func potentialStepGradients(x: Tensor<Float>, noise z: Tensor<Float>, target y: Tensor<Float>)
-        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
-        let (map, potential) = (self.map, self.potential)
-        return DataParallel.valueWithGradient(at: potential.parameters, batchSize: batch) { rows, p in
-            let moved = map(x.rowSlice(rows), noise: z.rowSlice(rows))
-            let n = rows.count
-            let values = potential.replacingParameters(p)(Tensor.concatenated([y.rowSlice(rows), moved], alongAxis: 0))
-            return (-values.rowSlice(0..<n)).expm1().mean() + values.rowSlice(n..<(2 * n)).mean()
-        }
-    }
-
-    /// L_T and its gradient in T's parameters; v is a constant here.
-    func mapStepGradients(x: Tensor<Float>, previousNoise z1: Tensor<Float>, noise z: Tensor<Float>)
-        -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
-        let (map, previousMap, v, scale) = (self.map, self.previousMap, self.potential, 1 / (2 * timeStep))
-        return DataParallel.valueWithGradient(at: map.parameters, batchSize: batch) { rows, p in
-            let xs = x.rowSlice(rows)
-            let target = previousMap(xs, noise: z1.rowSlice(rows))
-            let out = map.replacingParameters(p)(xs, noise: z.rowSlice(rows))
-            let gap = target - out
-            return ((gap * gap).sum(alongAxis: 1) * scale - v(out)).mean()
-        }
     }
 
     /// GEMM FLOPs of one iteration (2 per multiply-add), counted from the networks:
