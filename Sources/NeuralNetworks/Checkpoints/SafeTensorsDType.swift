@@ -24,44 +24,33 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
 public protocol SafeTensorsScalar: BinaryFloatingPoint {
     /// The dtype this Swift type is stored as.
     static var safeTensorsDType: SafeTensorsDType { get }
-    /// Appends the little-endian bytes of `values` to `bytes`.
-    static func appendLittleEndian(_ values: UnsafeBufferPointer<Self>, to bytes: inout [UInt8])
+}
+
+#if _endian(big)
+#error("safetensors I/O copies raw memory and assumes a little-endian host")
+#endif
+
+extension SafeTensorsScalar {
+    /// Appends the little-endian bytes of `values` to `bytes` (the raw memory of the
+    /// little-endian host: one copy for a whole tensor).
+    static func appendLittleEndian(_ values: UnsafeBufferPointer<Self>, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
+    }
+
     /// Decodes `count` little-endian elements starting at `bytes[offset]`.
-    static func decodeLittleEndian(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Self]
+    static func decodeLittleEndian(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Self] {
+        let source = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * MemoryLayout<Self>.size)])
+        return [Self](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            initialized = count
+        }
+    }
 }
 
 extension Float: SafeTensorsScalar {
     public static var safeTensorsDType: SafeTensorsDType { .float32 }
-
-    public static func appendLittleEndian(_ values: UnsafeBufferPointer<Float>, to bytes: inout [UInt8]) {
-        bytes.reserveCapacity(bytes.count + 4 * values.count)
-        for v in values {
-            let bits = v.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
-        }
-    }
-
-    public static func decodeLittleEndian(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Float] {
-        (0..<count).map { i in
-            Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
-        }
-    }
 }
 
 extension Double: SafeTensorsScalar {
     public static var safeTensorsDType: SafeTensorsDType { .float64 }
-
-    public static func appendLittleEndian(_ values: UnsafeBufferPointer<Double>, to bytes: inout [UInt8]) {
-        bytes.reserveCapacity(bytes.count + 8 * values.count)
-        for v in values {
-            let bits = v.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
-        }
-    }
-
-    public static func decodeLittleEndian(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Double] {
-        (0..<count).map { i in
-            Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8 * i, as: UInt64.self)))
-        }
-    }
 }
