@@ -11,24 +11,17 @@ import NumericalCore
 /// L_T = E[|T_old(x, z) − T(x, z')|² / (2h) − v(T(x, z'))]       (v frozen)
 /// ```
 /// x ~ N(0, I₂) (the prior μ₀), y from a ring of 8 Gaussians (centres at radius 4, std
-/// 0.5), z, z' ~ N(0, I₂); Adam β = (0.5, 0.9) with learning rates 1e-4 (map) and 2e-5
-/// (potential); h = 1; T_old is a frozen copy of the initial map (S-JKO step k ≥ 1).
+/// 0.5), z, z' ~ N(0, I₂); networks, optimisers and h = 1 as in ``SJKOTrainingPair``.
 /// `benchmarks/reference/sjko_toy_iteration.py` is the same iteration in PyTorch.
 struct SJKOToyIteration {
-    var map: ToyMap<Float>
-    let previousMap: ToyMap<Float>
-    var potential: ToyPotential<Float>
-    var mapOptimizer = Adam<Float>(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
-    var potentialOptimizer = Adam<Float>(learningRate: 2e-5, beta1: 0.5, beta2: 0.9)
+    var networks: SJKOTrainingPair<ToyMap<Float>, ToyPotential<Float>>
     var generator: RandomGenerator
     let batch: Int
-    let timeStep: Float = 1
 
     init(batch: Int = 400, seed: UInt64 = 0) {
         var rng = RandomGenerator(seed: seed)
-        map = ToyMap(generator: &rng)
-        previousMap = map
-        potential = ToyPotential(generator: &rng)
+        let map = ToyMap<Float>(generator: &rng)
+        networks = SJKOTrainingPair(map: map, potential: ToyPotential(generator: &rng))
         generator = rng
         self.batch = batch
     }
@@ -44,22 +37,14 @@ struct SJKOToyIteration {
         return Tensor(shape: [batch, 2], scalars: values)
     }
 
-    /// Runs the potential step and the map step (``SJKOStepGradients``, split over the
-    /// cores by rows); returns both losses.
+    /// Draws a batch and runs the potential step and the map step; returns both losses.
     mutating func run() -> (potentialLoss: Float, mapLoss: Float) {
         let x = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let y = targetSamples()
         let z0 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let (potentialLoss, potentialGradients) = SJKOStepGradients.potential(
-            map: map, potential: potential, x: x, noise: z0, target: y)
-        potentialOptimizer.step(&potential, gradients: potentialGradients)
-
         let z1 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let z = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        let (mapLoss, mapGradients) = SJKOStepGradients.map(
-            map: map, previousMap: previousMap, potential: potential, timeStep: timeStep, x: x, previousNoise: z1, noise: z)
-        mapOptimizer.step(&map, gradients: mapGradients)
-        return (potentialLoss.scalar, mapLoss.scalar)
+        return networks.step(x: x, target: y, noise: z0, previousNoise: z1, mapNoise: z)
     }
 
     /// GEMM FLOPs of one iteration (2 per multiply-add), counted from the networks:
@@ -67,6 +52,6 @@ struct SJKOToyIteration {
     /// map step = T_old and T forwards + v forward + v input-backward (≈ 1× forward)
     /// + T backward (≈ 2× forward). Total 5·F_T + 8·F_v.
     var flopsPerIteration: Int {
-        5 * map.flops(batch: batch) + 8 * potential.flops(batch: batch)
+        5 * networks.map.flops(batch: batch) + 8 * networks.potential.flops(batch: batch)
     }
 }
