@@ -33,11 +33,12 @@ let package = Package(
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetworks", dependencies: ["Autodiff", "NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "NeuralJKO", dependencies: ["NumericalCore", "Probability", "Autodiff", "NeuralNetworks"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Plotting", dependencies: ["NumericalCore", "CCairo"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "Experiments",
             dependencies: [
-                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks", "Plotting",
+                "NumericalCore", "Probability", "OptimalTransport", "GradientFlows", "Autodiff", "NeuralNetworks", "NeuralJKO", "Plotting",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             exclude: ["README.md"],
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "OptimalTransportTests", dependencies: ["OptimalTransport", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientFlowsTests", dependencies: ["GradientFlows", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "NeuralJKOTests", dependencies: ["NeuralJKO", "NeuralNetworks", "Autodiff", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "jko", "_TestSupport"], swiftSettings: swiftSettings),
     ]
 )

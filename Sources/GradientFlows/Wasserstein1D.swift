@@ -103,3 +103,15 @@ public struct Wasserstein1D: Sendable {
         return (first, second)
     }
 }
+
+extension Wasserstein1D {
+    /// Q(u) for u ∈ [0, 1] (binary search over the pieces): a sample of the law when u is uniform.
+    public func quantile(_ u: Double) -> Double {
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if levels[mid + 1] < u { lo = mid + 1 } else { hi = mid }
+        }
+        return value(min(max(u, levels[lo]), levels[lo + 1]), piece: lo)
+    }
+}

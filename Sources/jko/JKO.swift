@@ -31,6 +31,18 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seed of every random choice (overrides the config's seed).")
     var seed: Int?
 
+    @Flag(help: "The preset's quick size (fewer training iterations and samples; well under a minute), applied before --set.")
+    var quick = false
+
+    /// The `--set` overrides, after the preset's quick ones when `--quick` is given.
+    func overrides(for source: String) throws -> [String] {
+        guard quick else { return overrides }
+        guard let quickOnes = Presets.quickOverrides(source) else {
+            throw ValidationError("--quick applies to the built-in presets ('jko config list'); for a config file set flow.steps and neural.*_iterations with --set")
+        }
+        return quickOnes + overrides
+    }
+
     func validate() throws {
         if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
     }

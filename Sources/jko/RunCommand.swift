@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if resume { return try resumeRun() }
-        let (resolved, folder) = try RunLauncher.prepare(source: config, overrides: options.overrides, seed: options.seed,
+        let (resolved, folder) = try RunLauncher.prepare(source: config, overrides: options.overrides(for: config), seed: options.seed,
                                                          out: out, force: force)
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
         let table = try ExperimentRunner(config: resolved, folder: folder)
@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func resumeRun() throws {
-        let (resolved, folder) = try RunLauncher.prepareResume(source: config, overrides: options.overrides, seed: options.seed, out: out)
+        let (resolved, folder) = try RunLauncher.prepareResume(source: config, overrides: options.overrides(for: config), seed: options.seed, out: out)
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
         let resumption = try ExperimentRunner(config: resolved, folder: folder)
             .resume(command: CommandLine.arguments.joined(separator: " "), progress: progress)

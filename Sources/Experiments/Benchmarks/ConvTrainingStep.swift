@@ -1,4 +1,5 @@
 import Autodiff
+import NeuralJKO
 import NeuralNetworks
 import NumericalCore
 
@@ -9,6 +10,8 @@ import NumericalCore
 /// not depend on it), z ~ N(0, I₁₆).
 struct ConvTrainingStep {
     var networks: SJKOTrainingPair<ConvMap<Float>, ConvPotential<Float>>
+    /// T_old: a frozen copy of the initial map (as in step k ≥ 1).
+    let previousMap: ConvMap<Float>
     var generator: RandomGenerator
     let batch: Int
     let size = 28
@@ -17,6 +20,7 @@ struct ConvTrainingStep {
         var rng = RandomGenerator(seed: seed)
         let map = ConvMap<Float>(generator: &rng)
         networks = SJKOTrainingPair(map: map, potential: ConvPotential(generator: &rng))
+        previousMap = map
         generator = rng
         self.batch = batch
     }
@@ -30,7 +34,9 @@ struct ConvTrainingStep {
         let z0 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
         let z1 = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
         let z = Tensor<Float>.randomNormal(shape: noiseShape, using: &generator)
-        return networks.step(x: x, target: y, noise: z0, previousNoise: z1, mapNoise: z)
+        let previousMap = self.previousMap
+        let previous = DataParallel.mapRows(batch) { rows in previousMap(x.rowSlice(rows), noise: z1.rowSlice(rows)) }
+        return networks.step(x: x, previous: previous, target: y, potentialNoise: z0, mapNoise: z)
     }
 
     /// Convolution FLOPs of one step, counted like ``SJKOToyIteration/flopsPerIteration``:

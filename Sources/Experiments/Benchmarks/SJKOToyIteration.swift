@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import NeuralJKO
 import NeuralNetworks
 import NumericalCore
 
@@ -15,6 +16,8 @@ import NumericalCore
 /// `benchmarks/reference/sjko_toy_iteration.py` is the same iteration in PyTorch.
 struct SJKOToyIteration {
     var networks: SJKOTrainingPair<ToyMap<Float>, ToyPotential<Float>>
+    /// T_old: a frozen copy of the initial map (as in step k ≥ 1).
+    let previousMap: ToyMap<Float>
     var generator: RandomGenerator
     let batch: Int
 
@@ -22,6 +25,7 @@ struct SJKOToyIteration {
         var rng = RandomGenerator(seed: seed)
         let map = ToyMap<Float>(generator: &rng)
         networks = SJKOTrainingPair(map: map, potential: ToyPotential(generator: &rng))
+        previousMap = map
         generator = rng
         self.batch = batch
     }
@@ -44,7 +48,9 @@ struct SJKOToyIteration {
         let z0 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let z1 = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
         let z = Tensor<Float>.randomNormal(shape: [batch, 2], using: &generator)
-        return networks.step(x: x, target: y, noise: z0, previousNoise: z1, mapNoise: z)
+        let previousMap = self.previousMap
+        let previous = DataParallel.mapRows(batch) { rows in previousMap(x.rowSlice(rows), noise: z1.rowSlice(rows)) }
+        return networks.step(x: x, previous: previous, target: y, potentialNoise: z0, mapNoise: z)
     }
 
     /// GEMM FLOPs of one iteration (2 per multiply-add), counted from the networks:

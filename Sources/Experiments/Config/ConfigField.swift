@@ -137,3 +137,16 @@ extension ConfigField {
         }
     }
 }
+
+extension ConfigField {
+    /// A boolean (`true` / `false`).
+    public static func boolean(_ key: String, _ path: WritableKeyPath<ExperimentConfig, Bool> & Sendable,
+                               _ documentation: String) -> ConfigField {
+        ConfigField(key: key, documentation: documentation, get: { .bool($0[keyPath: path]) }) { config, value in
+            guard case let .bool(b) = value else {
+                throw ConfigError.wrongType(key: key, expected: "true or false", found: value.kindDescription, value: value.description)
+            }
+            config[keyPath: path] = b
+        }
+    }
+}

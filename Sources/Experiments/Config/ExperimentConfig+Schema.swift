@@ -1,6 +1,6 @@
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
-    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume"]
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "neural-sjko", "neural-chain"]
 
     /// Every key of the config, in the order `jko config show` prints them.
     public static let schema: [ConfigField] = [
@@ -8,7 +8,7 @@ extension ExperimentConfig {
         .integer("seed", \.seed, "Seed of every random choice in the run (recorded in run.json).",
                  allowed: "the seed must be an integer ≥ 0", where: { $0 >= 0 }),
         .stringList("methods", \.methods,
-                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"mesh-jko\" (2D moving-mesh JKO), \"finite-volume\" (Fokker–Planck on the grid box).",
+                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"mesh-jko\" (2D moving-mesh JKO), \"finite-volume\" (Fokker–Planck on the grid box), \"neural-sjko\" and \"neural-chain\" (neural JKO via unbalanced OT, trained on target samples).",
                     choices: knownMethods),
         .number("flow.time_step", \.flow.timeStep, "JKO time step h (Fokker–Planck time per step); must be > 0.",
                 allowed: "the time step must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
@@ -51,7 +51,7 @@ extension ExperimentConfig {
                  allowed: "the number of substeps must be between 1 and 10000", where: { (1...10_000).contains($0) }),
         .string("grid.scheme", \.grid.scheme, "Finite-volume time scheme: \"bdf2\" (second order) or \"implicit-euler\" (first order, positive by construction).",
                 choices: ["bdf2", "implicit-euler"]),
-    ]
+    ] + neuralSchema
 
     /// The field for a dotted key, or nil.
     public static func field(forKey key: String) -> ConfigField? { schema.first { $0.key == key } }

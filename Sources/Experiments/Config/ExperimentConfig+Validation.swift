@@ -10,6 +10,7 @@ extension ExperimentConfig {
         _ = try potential()
         _ = try startDistribution()
         try validateExactSchemes()
+        try validateNeural()
         if methods.isEmpty {
             throw ConfigError.outOfRange(key: "methods", value: "[]", allowed: "list at least one method, e.g. [\"analytic\"]")
         }

@@ -18,6 +18,7 @@ public struct ExperimentConfig: Equatable, Sendable {
     public var particles = Particles()
     public var mesh = Mesh()
     public var grid = Grid()
+    public var neural = Neural()
 
     public init() {}
 
@@ -96,6 +97,10 @@ public struct ExperimentConfig: Equatable, Sendable {
     /// The dimension d, from the target mean.
     public var dimension: Int { target.mean.count }
 
-    /// Time t_k = k h of step k.
-    public func time(ofStep step: Int) -> Double { Double(step) * flow.timeStep }
+    /// Time t_k of step k: k·h, or Σ_{j<k} h_j with per-step neural time steps, times d
+    /// for the per-dimension neural cost (whose effective step is d·h).
+    public func time(ofStep step: Int) -> Double {
+        guard !neural.timeSteps.isEmpty || timeScale != 1 else { return Double(step) * flow.timeStep }
+        return timeScale * neuralTimeSteps.prefix(step).reduce(0, +)
+    }
 }

@@ -9,7 +9,7 @@ public enum Presets {
         ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target: analytic vs mesh JKO and finite volumes", ouMixture2D),
         ("double-well-1d", "1D off-centre Gaussian start on a tilted double well: mass splits between the wells (particle JKO vs finite volumes)", doubleWell1D),
         ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (mesh JKO vs finite volumes)", doubleWell2D),
-    ]
+    ] + neural
 
     public static var names: [String] { all.map(\.name) }
 

@@ -39,6 +39,9 @@ public struct MethodState {
     public var density: [Double]?
     /// ρ_k's exact 1D quantile function (particles, cell densities), for exact W₂ between methods.
     public var quantiles: Wasserstein1D?
+    /// Fresh samples of ρ_k on demand (neural methods: one network pass), for metrics
+    /// that need larger or independent samples than ``samples``.
+    public var sampler: (@Sendable (_ count: Int, _ generator: inout RandomGenerator) -> Matrix)?
 
     public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
                 density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {

@@ -13,8 +13,15 @@ import NumericalCore
 public struct MethodCheckpoint: Equatable, Sendable {
     /// The arrays by name, each with its shape (`positions` `[N]`, `covariance` `[d, d]`, …).
     public var arrays: [String: NPYArray]
+    /// Network state (Float tensors and their metadata: parameters, optimiser moments,
+    /// averages) of a neural method, stored in the same file beside the arrays; nil for
+    /// the exact methods.
+    public var network: SafeTensorsFile?
 
-    public init(_ arrays: [String: NPYArray] = [:]) { self.arrays = arrays }
+    public init(_ arrays: [String: NPYArray] = [:], network: SafeTensorsFile? = nil) {
+        self.arrays = arrays
+        self.network = network
+    }
 
     /// A checkpoint that does not fit the method or the run (named array missing or of
     /// the wrong size, file of another method or step, failed checksum).
@@ -57,8 +64,12 @@ public struct MethodCheckpoint: Equatable, Sendable {
 
     /// The safetensors file of this checkpoint for `method` after `step`.
     public func file(method: String, step: Int) -> SafeTensorsFile {
-        SafeTensorsFile(tensors: arrays.keys.sorted().map { StoredTensor(name: $0, shape: arrays[$0]!.shape, values: arrays[$0]!.values) },
-                        metadata: ["method": method, "step": String(step)])
+        var metadata = network?.metadata ?? [:]
+        metadata["method"] = method
+        metadata["step"] = String(step)
+        return SafeTensorsFile(tensors: arrays.keys.sorted().map { StoredTensor(name: $0, shape: arrays[$0]!.shape, values: arrays[$0]!.values) }
+                                   + (network?.tensors ?? []),
+                               metadata: metadata)
     }
 
     /// Reads a file written by ``file(method:step:)`` and checks it belongs to `method`
@@ -68,9 +79,17 @@ public struct MethodCheckpoint: Equatable, Sendable {
             throw Invalid(reason: "the checkpoint belongs to method '\(file.metadata["method"] ?? "?")' step \(file.metadata["step"] ?? "?"), not '\(method)' step \(step)")
         }
         var arrays = [String: NPYArray]()
+        var network = [StoredTensor]()
         for tensor in file.tensors {
-            arrays[tensor.name] = NPYArray(shape: tensor.shape, values: try tensor.values(as: Double.self))
+            if tensor.dtype == .float64 {
+                arrays[tensor.name] = NPYArray(shape: tensor.shape, values: try tensor.values(as: Double.self))
+            } else {
+                network.append(tensor)
+            }
         }
-        self.init(arrays)
+        var metadata = file.metadata
+        metadata["method"] = nil
+        metadata["step"] = nil
+        self.init(arrays, network: network.isEmpty && metadata.isEmpty ? nil : SafeTensorsFile(tensors: network, metadata: metadata))
     }
 }

@@ -68,6 +68,8 @@ public struct ExperimentRunner {
         let reference = config.methods[0]
         var table = table
         progress?.begin(at: steps.lowerBound)
+        for case let neural as NeuralJKOMethod in methods { neural.progress = progress }
+        let verification = NeuralVerification(config: config)
         for step in steps {
             var row: [(String, Double)] = [("step", Double(step)), ("t", config.time(ofStep: step))]
             var states = [MethodState]()
@@ -88,6 +90,10 @@ public struct ExperimentRunner {
                 row += try gapMetrics(state, states[0], method: method.name)
             }
             row += exactGapMetrics(states, methods: methods.map(\.name))
+            let references = zip(methods, states).filter { !($0.0 is NeuralJKOMethod) }.map { ($0.0.name, $0.1) }
+            for (method, state) in zip(methods, states) where method is NeuralJKOMethod {
+                row += try verification.metrics(step: step, neural: (method.name, state), references: references)
+            }
             table.append(row)
             try AtomicFile.write(table.csv, to: folder.metricsURL)
             for method in methods {

@@ -1,0 +1,120 @@
+import Autodiff
+import Foundation
+import NeuralJKO
+import NeuralNetworks
+import NumericalCore
+import Probability
+
+/// The neural JKO scheme via unbalanced OT as a run column: `neural-sjko` (T_k: μ₀ →
+/// μ_{k+1}) or `neural-chain` (T_k: μ_k → μ_{k+1}), trained on samples of the target only
+/// (DESIGN.md §1.3, ``NeuralJKOTrainer``).
+///
+/// Step 0 reports the prior μ₀; step k ≥ 1 trains JKO step k − 1 (warm-started) and
+/// reports μ_k. Per step: `output.sample_count` samples (a fresh one-pass draw), the
+/// settled losses (mean of the last tenth of the step's iterations), the iterations, the
+/// rate and wall time, the moments of a large fresh sample, and a sampler, from which the
+/// runner computes the verification columns against every exact method of the run
+/// (``NeuralVerification``). The checkpoint holds both networks, both Adams' moments, the
+/// EMA, T_old (or every map of the chain) and the random streams.
+public final class NeuralJKOMethod: FlowMethod {
+    public let name: String
+    let config: ExperimentConfig
+    var trainer: NeuralJKOTrainer<FlowMap<Float>, FlowPotential<Float>>
+    /// The stream of the reported samples (independent of training's).
+    var sampleGenerator: RandomGenerator
+    /// Where iteration-level progress goes (set by the runner).
+    public var progress: ProgressReporter?
+    /// Records of the steps trained by this process (losses for figures).
+    public private(set) var records: [JKOStepRecord] = []
+
+    public init(name: String, config: ExperimentConfig, generator: RandomGenerator) throws {
+        self.name = name
+        self.config = config
+        let settings = config.neuralSettings(method: name)
+        let d = config.dimension
+        let prior = try config.startDistribution()
+        let target = try config.targetSampler()
+        let problem = NeuralJKOProblem(dimension: d, prior: { n, g in prior.sample(count: n, using: &g) },
+                                       target: target, timeSteps: config.neuralTimeSteps)
+        var root = generator
+        var streams = root.split(count: 3)
+        let map = FlowMap<Float>(dimension: d, noiseSize: settings.noiseSize, width: settings.width,
+                                 blockCount: settings.blockCount, residual: settings.residualMap, generator: &streams[0])
+        let potential = FlowPotential<Float>(dimension: d, width: settings.width, blockCount: settings.blockCount,
+                                             quadratic: settings.quadraticPotential, quadraticScale: settings.quadraticScale,
+                                             generator: &streams[0])
+        trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1])
+        sampleGenerator = streams[2]
+    }
+
+    public func advance(to step: Int) throws -> MethodState {
+        var metrics = [(String, Double)]()
+        if step > 0 {
+            let iterations = trainer.settings.iterations(ofStep: step - 1)
+            let label = "step \(step)/\(config.flow.steps)"
+            let progress = self.progress
+            let record = trainer.trainStep(step - 1, progressEvery: 25) { iteration, lv, lt in
+                progress?.update(done: step, detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f", self.name, label, iteration, iterations, lv, lt))
+            }
+            if case let .diverged(k, iteration, loss, value) = record.status {
+                throw NeuralJKOError.diverged(method: name, step: k + 1, iteration: iteration, loss: loss, value: value)
+            }
+            records.append(record)
+            metrics += [("potential_loss", Double(record.finalPotentialLoss)), ("map_loss", Double(record.finalMapLoss)),
+                        ("iterations", Double(record.iterations)), ("iterations_per_second", record.rate),
+                        ("train_seconds", record.seconds)]
+        } else {
+            metrics += [("potential_loss", 0), ("map_loss", 0), ("iterations", 0), ("iterations_per_second", 0), ("train_seconds", 0)]
+        }
+        let samples = trainer.sample(count: config.output.sampleCount, using: &sampleGenerator)
+        guard samples.elements.allSatisfy(\.isFinite) else {
+            throw NeuralJKOError.nonFiniteSamples(method: name, step: step)
+        }
+        let snapshot = trainer
+        let moments = Moments.meanAndCovariance(samples)
+        metrics += MethodState.momentMetrics(mean: moments.mean, covariance: moments.covariance)
+        var state = MethodState(samples: samples, metrics: metrics)
+        state.sampler = { count, generator in snapshot.sample(count: count, using: &generator) }
+        return state
+    }
+
+    public func checkpoint() -> MethodCheckpoint {
+        var checkpoint = MethodCheckpoint(network: trainer.checkpoint().file)
+        checkpoint.set("training_generator", trainer.generator.snapshot)
+        checkpoint.set(generator: sampleGenerator)
+        return checkpoint
+    }
+
+    public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
+        guard let network = checkpoint.network else { throw MethodCheckpoint.Invalid(reason: "the checkpoint holds no network state") }
+        var restored = trainer
+        try restored.restore(from: Checkpoint(file: network))
+        guard restored.completedSteps == step else {
+            throw MethodCheckpoint.Invalid(reason: "the checkpoint holds \(restored.completedSteps) trained steps where step \(step) needs \(step)")
+        }
+        guard let training = RandomGenerator(snapshot: try checkpoint.values("training_generator")) else {
+            throw MethodCheckpoint.Invalid(reason: "the checkpoint's array 'training_generator' is not a random-generator snapshot")
+        }
+        restored.generator = training
+        sampleGenerator = try checkpoint.generator()
+        trainer = restored
+    }
+
+    /// The trained networks (figures: the learned map and potential).
+    public var flow: NeuralJKOTrainer<FlowMap<Float>, FlowPotential<Float>> { trainer }
+}
+
+/// A neural run that left its domain of validity.
+public enum NeuralJKOError: Error, CustomStringConvertible {
+    case diverged(method: String, step: Int, iteration: Int, loss: String, value: Float)
+    case nonFiniteSamples(method: String, step: Int)
+
+    public var description: String {
+        switch self {
+        case let .diverged(method, step, iteration, loss, value):
+            return "\(method) diverged at JKO step \(step), iteration \(iteration): the \(loss) loss is \(value); lower neural.map_learning_rate / neural.potential_learning_rate or raise the batch size; the last good step's checkpoint is kept"
+        case let .nonFiniteSamples(method, step):
+            return "\(method) produced non-finite samples at step \(step): the network diverged; lower the learning rates; the last good step's checkpoint is kept"
+        }
+    }
+}

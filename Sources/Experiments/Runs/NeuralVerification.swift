@@ -1,0 +1,88 @@
+import Foundation
+import NumericalCore
+import OptimalTransport
+import Probability
+
+/// The columns that check a neural method against every exact method of the run, step by
+/// step, each with the noise floor of its own estimator (DESIGN.md §1.4):
+///
+/// - `M_w2_vs_R`: exact W₂ between n = `neural.w2_sample_count` fresh samples of the neural
+///   method M and n samples of the reference R;
+/// - `M_w2floor_vs_R`: the same estimator between two independent n-samples of R (what a
+///   perfect M would show);
+/// - `M_symkl_vs_R`: symmetric KL between the Gaussian fit of N = `neural.fit_sample_count`
+///   fresh samples of M and R's exact Gaussian when R is one, else the fit of N samples of R;
+/// - `M_symklfloor_vs_R`: the same estimator with an independent N-sample of R in place of M.
+///
+/// R's samples come from its exact Gaussian, its 1D quantile function (particles, cells)
+/// or its density on the grid (cell-uniform), in that order of preference. The random
+/// streams are derived from the run seed and the step, so a resumed run gives the same
+/// numbers.
+struct NeuralVerification {
+    let config: ExperimentConfig
+
+    func metrics(step: Int, neural: (name: String, state: MethodState),
+                 references: [(name: String, state: MethodState)]) throws -> [(String, Double)] {
+        guard let sampler = neural.state.sampler else { return [] }
+        let tag = neural.name.replacingOccurrences(of: "-", with: "_")
+        let n = config.neural.w2SampleCount, big = config.neural.fitSampleCount
+        var out = [(String, Double)]()
+        var generator = RandomGenerator(seed: UInt64(config.seed) &* 0x9E37_79B9 &+ UInt64(step) &* 0x1000_0001 &+ 0x5EED)
+        let mine = sampler(n, &generator)
+        let mineBig = sampler(big, &generator)
+        let fit = try Gaussian.fit(mineBig)
+        for (name, state) in references {
+            let refTag = name.replacingOccurrences(of: "-", with: "_")
+            guard let a = Self.draw(state, count: n, config: config, using: &generator),
+                  let b = Self.draw(state, count: n, config: config, using: &generator) else { continue }
+            out.append(("\(tag)_w2_vs_\(refTag)", try ExactTransport.wassersteinDistance(mine, a)))
+            out.append(("\(tag)_w2floor_vs_\(refTag)", try ExactTransport.wassersteinDistance(b, a)))
+            if let exact = state.gaussian {
+                let floorFit = try Gaussian.fit(exact.sample(count: big, using: &generator))
+                out.append(("\(tag)_symkl_vs_\(refTag)", fit.symmetricKL(exact)))
+                out.append(("\(tag)_symklfloor_vs_\(refTag)", floorFit.symmetricKL(exact)))
+            } else if let c = Self.draw(state, count: big, config: config, using: &generator),
+                      let e = Self.draw(state, count: big, config: config, using: &generator) {
+                let reference = try Gaussian.fit(c)
+                out.append(("\(tag)_symkl_vs_\(refTag)", fit.symmetricKL(reference)))
+                out.append(("\(tag)_symklfloor_vs_\(refTag)", try Gaussian.fit(e).symmetricKL(reference)))
+            }
+        }
+        return out
+    }
+
+    /// `count` independent samples of a method's ρ_k, or nil when it has no law to draw from.
+    static func draw(_ state: MethodState, count: Int, config: ExperimentConfig, using generator: inout RandomGenerator) -> Matrix? {
+        if let sampler = state.sampler { return sampler(count, &generator) }
+        if let gaussian = state.gaussian { return gaussian.sample(count: count, using: &generator) }
+        if let quantiles = state.quantiles {
+            return Matrix(rows: count, columns: 1, elements: (0..<count).map { _ in quantiles.quantile(generator.uniform()) })
+        }
+        if let density = state.density, config.dimension == 2 {
+            return cellSamples(density, count: count, lower: config.grid.lower, upper: config.grid.upper,
+                               cells: config.grid.cells, using: &generator)
+        }
+        return nil
+    }
+
+    /// Samples of a piecewise-constant 2D density on `cells × cells` equal cells
+    /// (row-major, x₁ slowest): a cell by its mass, then a uniform point in it.
+    static func cellSamples(_ density: [Double], count: Int, lower: Double, upper: Double, cells: Int,
+                            using generator: inout RandomGenerator) -> Matrix {
+        var cumulative = [Double](repeating: 0, count: density.count)
+        var total = 0.0
+        for (i, v) in density.enumerated() { total += max(v, 0); cumulative[i] = total }
+        let h = (upper - lower) / Double(cells)
+        var out = [Double]()
+        out.reserveCapacity(2 * count)
+        for _ in 0..<count {
+            let u = generator.uniform() * total
+            var lo = 0, hi = cumulative.count - 1
+            while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
+            let i = lo / cells, j = lo % cells
+            out.append(lower + (Double(i) + generator.uniform()) * h)
+            out.append(lower + (Double(j) + generator.uniform()) * h)
+        }
+        return Matrix(rows: count, columns: 2, elements: out)
+    }
+}

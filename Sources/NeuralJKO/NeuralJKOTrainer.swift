@@ -1,0 +1,199 @@
+import Autodiff
+import Foundation
+import NeuralNetworks
+import NumericalCore
+
+/// Trains a neural JKO flow step by step (DESIGN.md §1.3) and samples its iterates.
+///
+/// Problem → trainer → records: ``NeuralJKOProblem`` gives μ₀, ν (samples only) and the
+/// steps h_k; ``NeuralJKOSettings`` the scheme and the optimisation; ``trainStep(_:progress:)``
+/// trains step k and returns a ``JKOStepRecord``. After step k the trainer represents
+/// μ_{k+1}:
+/// - `sjko`: μ_{k+1} = T_k#μ₀, one pass (``sample(count:using:)``); T_old of step k + 1 is a
+///   frozen copy of T_k, and T, v are warm-started from step k;
+/// - `chain`: μ_{k+1} = T_k#…#T_0#μ₀; every map is kept, sampling composes them, and step
+///   k + 1 trains on samples of μ_{k+1} with T_old = identity.
+/// Samples come from the EMA weights when averaging is on.
+///
+/// Generic over the networks (``FlowMap``/``FlowPotential`` for point clouds, convolutional
+/// pairs for images); `Map` and `Potential` are built once by the caller.
+public struct NeuralJKOTrainer<Map: NoiseConditionedMap, Potential: ScalarPotential>
+where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsScalar {
+    public let problem: NeuralJKOProblem
+    public let settings: NeuralJKOSettings
+    public internal(set) var pair: SJKOTrainingPair<Map, Potential>
+    /// EMA of the map's parameters (nil: off).
+    public internal(set) var average: ExponentialMovingAverage<Float>?
+    /// S-JKO: the frozen T_{k−1} (nil at k = 0: the identity). Chain: unused.
+    public internal(set) var previousMap: Map?
+    /// Chain: T_0…T_{k−1} as sampled (EMA weights when on).
+    public internal(set) var chain: [Map] = []
+    /// The number of trained steps (the trainer represents μ_{completedSteps}).
+    public internal(set) var completedSteps = 0
+    /// The training batches' random stream.
+    public var generator: RandomGenerator
+
+    public init(problem: NeuralJKOProblem, settings: NeuralJKOSettings, map: Map, potential: Potential,
+                generator: RandomGenerator) {
+        self.problem = problem
+        self.settings = settings
+        pair = SJKOTrainingPair(map: map, potential: potential, timeStep: 1, conjugate: settings.conjugate,
+                                mapLearningRate: settings.mapLearningRate, potentialLearningRate: settings.potentialLearningRate,
+                                beta1: settings.beta1, beta2: settings.beta2, r1Weight: Float(settings.r1Weight))
+        average = settings.emaDecay.map { ExponentialMovingAverage(decay: $0) }
+        self.generator = generator
+    }
+
+    /// The map that represents the current iterate (EMA weights when averaging is on).
+    public var samplingMap: Map {
+        guard let average, average.updateCount > 0 else { return pair.map }
+        return average.averaged(pair.map)
+    }
+
+    /// s = 1/(2h_k) or 1/(2h_k d).
+    func costScale(step: Int) -> Float {
+        let h = problem.timeSteps[min(step, problem.timeSteps.count - 1)]
+        let d = settings.costNormalisation == .perDimension ? Double(problem.dimension) : 1
+        return Float(1 / (2 * h * d))
+    }
+
+    /// Trains JKO step `step` (must equal ``completedSteps``): T_step and v_step, from the
+    /// warm start. `progress(iteration, potentialLoss, mapLoss)` is called every
+    /// `progressEvery` iterations. Stops early with a `.diverged` record at the first
+    /// non-finite loss (the trainer then still represents the last good iterate).
+    public mutating func trainStep(_ step: Int, progressEvery: Int = 50,
+                                   progress: ((_ iteration: Int, _ potentialLoss: Float, _ mapLoss: Float) -> Void)? = nil) -> JKOStepRecord {
+        precondition(step == completedSteps, "train step \(completedSteps) next, not \(step)")
+        let iterations = settings.iterations(ofStep: step)
+        let n = settings.batchSize, d = problem.dimension
+        let noiseWidth = max(settings.noiseSize, 1)
+        let stride = max(1, iterations / 200)
+        let firstIteration = step == 0 ? 0 : settings.firstStepIterations + (step - 1) * settings.laterStepIterations
+        let schedule = settings.cosineSchedule
+            ? CosineLearningRate(baseRate: 1, totalSteps: max(settings.totalIterations(steps: problem.stepCount), 1)) : nil
+        pair.costScale = costScale(step: step)
+        let instanceNoise = settings.instanceNoise ? Float(1.0 / (32.0 * Double(step + 1))) : 0
+        var potentialHistory = [Float](), mapHistory = [Float]()
+        var potentialSum: Float = 0, mapSum: Float = 0, inWindow = 0
+        let started = Date()
+        var status = JKOStepRecord.Status.converged
+        var done = 0
+        let previousMap = self.previousMap
+        for iteration in 1...iterations {
+            if let schedule {
+                let factor = schedule.learningRate(atStep: firstIteration + iteration - 1)
+                pair.mapOptimizer.learningRate = settings.mapLearningRate * factor
+                pair.potentialOptimizer.learningRate = settings.potentialLearningRate * factor
+            }
+            let x0 = Self.tensor(problem.prior(n, &generator))
+            var y = Self.tensor(problem.target(n, &generator))
+            if instanceNoise > 0 { y = y + Tensor<Float>.randomNormal(shape: y.shape, standardDeviation: instanceNoise, using: &generator) }
+            let zPotential = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+            let zPrevious = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+            let zMap = settings.noiseCoupling == .shared ? zPrevious : Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+            let x: Tensor<Float>, previous: Tensor<Float>
+            switch settings.parametrisation {
+            case .sjko:
+                x = x0
+                if let previousMap {
+                    previous = DataParallel.mapRows(n) { rows in previousMap(x0.rowSlice(rows), noise: zPrevious.rowSlice(rows)) }
+                } else {
+                    previous = x0
+                }
+            case .chain:
+                x = composeChain(x0, using: &generator)
+                previous = x
+            }
+            let (lv, lt) = pair.step(x: x, previous: previous, target: y, potentialNoise: zPotential, mapNoise: zMap)
+            done = iteration
+            guard lv.isFinite, lt.isFinite else {
+                status = .diverged(step: step, iteration: iteration, loss: lv.isFinite ? "map" : "potential", value: lv.isFinite ? lt : lv)
+                break
+            }
+            average?.update(from: pair.map)
+            potentialSum += lv
+            mapSum += lt
+            inWindow += 1
+            if inWindow == stride || iteration == iterations {
+                potentialHistory.append(potentialSum / Float(inWindow))
+                mapHistory.append(mapSum / Float(inWindow))
+                potentialSum = 0; mapSum = 0; inWindow = 0
+            }
+            if let progress, iteration % progressEvery == 0 || iteration == iterations { progress(iteration, lv, lt) }
+        }
+        _ = d
+        let seconds = Date().timeIntervalSince(started)
+        if status == .converged { finishStep() }
+        return JKOStepRecord(step: step, status: status, iterations: done, potentialLosses: potentialHistory,
+                             mapLosses: mapHistory, historyStride: stride, seconds: seconds)
+    }
+
+    /// After a converged step: freeze the new map as T_old (S-JKO) or append it (chain).
+    mutating func finishStep() {
+        switch settings.parametrisation {
+        case .sjko: previousMap = samplingMap
+        case .chain: chain.append(samplingMap)
+        }
+        completedSteps += 1
+    }
+
+    /// x ~ μ_k from prior samples x₀: T_{k−1}(…T_0(x₀, z_0)…, z_{k−1}) with fresh noises.
+    func composeChain(_ x0: Tensor<Float>, using generator: inout RandomGenerator) -> Tensor<Float> {
+        var x = x0
+        let n = x0.shape[0], noiseWidth = max(settings.noiseSize, 1)
+        for map in chain {
+            let z = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+            let current = x
+            x = DataParallel.mapRows(n) { rows in map(current.rowSlice(rows), noise: z.rowSlice(rows)) }
+        }
+        return x
+    }
+
+    /// `count` samples `[count, d]` of the current iterate μ_{completedSteps} (μ₀ before
+    /// any step), drawn with `generator`; one network pass (S-JKO) or a composition of
+    /// all maps (chain). Large counts are processed in blocks of 10 000 rows.
+    public func sample(count: Int, using generator: inout RandomGenerator) -> Matrix {
+        let d = problem.dimension, noiseWidth = max(settings.noiseSize, 1)
+        var out = [Double]()
+        out.reserveCapacity(count * d)
+        let map = settings.parametrisation == .sjko && completedSteps > 0 ? samplingMap : nil
+        var done = 0
+        while done < count {
+            let n = min(10_000, count - done)
+            let x0 = Self.tensor(problem.prior(n, &generator))
+            var x = x0
+            if let map {
+                let z = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+                x = DataParallel.mapRows(n) { rows in map(x0.rowSlice(rows), noise: z.rowSlice(rows)) }
+            } else if settings.parametrisation == .chain {
+                x = composeChain(x0, using: &generator)
+            }
+            x.withUnsafeBufferPointer { for v in $0 { out.append(Double(v)) } }
+            done += n
+        }
+        return Matrix(rows: count, columns: d, elements: out)
+    }
+
+    /// The map T_{completedSteps − 1} applied to given points x `[n, d]` (its noise drawn
+    /// from `generator`), for transport-map figures; the chain applies its last map.
+    public func transport(_ points: Matrix, using generator: inout RandomGenerator) -> Matrix {
+        let n = points.rows, noiseWidth = max(settings.noiseSize, 1)
+        let map = settings.parametrisation == .sjko ? samplingMap : (chain.last ?? samplingMap)
+        let x = Self.tensor(points)
+        let z = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+        let y = DataParallel.mapRows(n) { rows in map(x.rowSlice(rows), noise: z.rowSlice(rows)) }
+        return Matrix(rows: n, columns: points.columns, elements: y.scalars.map(Double.init))
+    }
+
+    /// The potential v at points y `[n, d]` and its gradient ∇v `[n, d]` (Double copies).
+    public func potential(at points: Matrix) -> (values: [Double], gradients: Matrix) {
+        let y = Self.tensor(points)
+        let v = pair.potential
+        let (_, g) = valueWithGradient(at: y) { v($0).sum() }
+        return (v(y).scalars.map(Double.init), Matrix(rows: points.rows, columns: points.columns, elements: g.scalars.map(Double.init)))
+    }
+
+    static func tensor(_ m: Matrix) -> Tensor<Float> {
+        Tensor(shape: [m.rows, m.columns], scalars: m.elements.map { Float($0) })
+    }
+}

@@ -1,0 +1,94 @@
+import Autodiff
+import NeuralNetworks
+
+/// The networks and optimisers of one neural JKO step and its training iteration
+/// (DESIGN.md §1.3), for any map T(x, z) and potential v(y): the trainer, the run
+/// methods and the engine benchmarks all call ``step(x:previous:target:potentialNoise:mapNoise:)``.
+///
+/// One iteration runs the potential update, then the map update (both Adam):
+/// ```
+/// L_v = E_y[Ψ*(−v(y))] + E[v(T(x, z₀))]  [+ (λ/2) E_y|∇v(y)|²]      (T frozen)
+/// L_T = E[s·|T_old(x, z₁) − T(x, z)|² − v(T(x, z))]                  (v frozen)
+/// ```
+/// with s = 1/(2h) (cost `none`) or 1/(2hd) (`per-dimension`). The caller passes
+/// T_old(x, z₁) already computed (`previous`: the frozen map's output in S-JKO, x itself in
+/// the chain) and chooses z = z₁ (shared coupling) or an independent z.
+///
+/// Both losses are batch means, so every pass is split over the cores by rows
+/// (``DataParallel``); v runs once on the joined batch [y; T(x, z₀)]. The networks are only
+/// borrowed by the gradient computations, so the optimisers update them in place.
+public struct SJKOTrainingPair<Map: NoiseConditionedMap, Potential: ScalarPotential>
+where Map.Scalar == Float, Potential.Scalar == Float {
+    public var map: Map
+    public var potential: Potential
+    public var mapOptimizer: Adam<Float>
+    public var potentialOptimizer: Adam<Float>
+    public var conjugate: Conjugate
+    /// s, the factor of the squared distance: 1/(2h) or 1/(2hd).
+    public var costScale: Float
+    /// λ of the R1 penalty (0: off).
+    public var r1Weight: Float
+
+    /// The official toy settings: Adam β = (0.5, 0.9), learning rates 1e-4 (map) and 2e-5
+    /// (potential), KL, cost |x − y|²/(2h), no R1.
+    public init(map: Map, potential: Potential, timeStep: Float = 1, conjugate: Conjugate = .kl,
+                mapLearningRate: Double = 1e-4, potentialLearningRate: Double = 2e-5,
+                beta1: Double = 0.5, beta2: Double = 0.9, r1Weight: Float = 0) {
+        self.map = map
+        self.potential = potential
+        mapOptimizer = Adam(learningRate: mapLearningRate, beta1: beta1, beta2: beta2)
+        potentialOptimizer = Adam(learningRate: potentialLearningRate, beta1: beta1, beta2: beta2)
+        self.conjugate = conjugate
+        costScale = 1 / (2 * timeStep)
+        self.r1Weight = r1Weight
+    }
+
+    /// One potential step and one map step on a batch: x `[n, …]` (prior in S-JKO, μ_k in
+    /// the chain), `previous` = T_old(x, z₁) `[n, …]`, y `[n, …]` from the target, noises
+    /// `[n, noiseSize]`. Returns both losses.
+    public mutating func step(x: Tensor<Float>, previous: Tensor<Float>, target y: Tensor<Float>,
+                              potentialNoise z0: Tensor<Float>, mapNoise z: Tensor<Float>) -> (potentialLoss: Float, mapLoss: Float) {
+        let (potentialLoss, potentialGradients) = Self.potentialGradients(map: map, potential: potential, conjugate: conjugate,
+                                                                          r1Weight: r1Weight, x: x, noise: z0, target: y)
+        potentialOptimizer.step(&potential, gradients: potentialGradients)
+        let (mapLoss, mapGradients) = Self.mapGradients(map: map, potential: potential, costScale: costScale,
+                                                        x: x, previous: previous, noise: z)
+        mapOptimizer.step(&map, gradients: mapGradients)
+        return (potentialLoss.scalar, mapLoss.scalar)
+    }
+
+    /// L_v and its gradient in v's parameters.
+    public static func potentialGradients(map: Map, potential: Potential, conjugate: Conjugate, r1Weight: Float,
+                                          x: Tensor<Float>, noise z: Tensor<Float>,
+                                          target y: Tensor<Float>) -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
+        DataParallel.valueWithGradient(at: potential.parameters, batchSize: x.shape[0]) { rows, p in
+            let moved = map(x.rowSlice(rows), noise: z.rowSlice(rows))
+            let n = rows.count
+            let v = potential.replacingParameters(p)
+            let data = y.rowSlice(rows)
+            let values = v(Tensor.concatenated([data, moved], alongAxis: 0))
+            var loss = conjugate(-values.rowSlice(0..<n)).mean() + values.rowSlice(n..<(2 * n)).mean()
+            if r1Weight > 0 {
+                let g = gradient(at: data) { v($0).sum() }
+                loss = loss + (g * g).reshaped(to: [n, -1]).sum(alongAxis: 1).mean() * (r1Weight / 2)
+            }
+            return loss
+        }
+    }
+
+    /// L_T and its gradient in T's parameters.
+    public static func mapGradients(map: Map, potential v: Potential, costScale: Float, x: Tensor<Float>,
+                                    previous: Tensor<Float>, noise z: Tensor<Float>) -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
+        DataParallel.valueWithGradient(at: map.parameters, batchSize: x.shape[0]) { rows, p in
+            let out = map.replacingParameters(p)(x.rowSlice(rows), noise: z.rowSlice(rows))
+            let gap = (previous.rowSlice(rows) - out).reshaped(to: [rows.count, -1])
+            return ((gap * gap).sum(alongAxis: 1) * costScale - v(out)).mean()
+        }
+    }
+
+    /// L_v alone (no gradient), for tests and diagnostics.
+    public func potentialLoss(x: Tensor<Float>, noise z: Tensor<Float>, target y: Tensor<Float>) -> Float {
+        let moved = map(x, noise: z)
+        return (conjugate(-potential(y)).mean() + potential(moved).mean()).scalar
+    }
+}
