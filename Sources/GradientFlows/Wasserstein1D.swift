@@ -115,3 +115,17 @@ extension Wasserstein1D {
         return value(min(max(u, levels[lo]), levels[lo + 1]), piece: lo)
     }
 }
+
+extension Wasserstein1D {
+    /// The quantile function of the empirical measure (1/n) Σ δ_{xᵢ} of a sample (any order,
+    /// ties allowed).
+    public init(empirical values: [Double]) {
+        let sorted = values.sorted()
+        let n = Double(sorted.count)
+        var levels = (0...sorted.count).map { Double($0) / n }
+        levels[levels.count - 1] = 1
+        self.levels = levels
+        self.starts = sorted
+        self.ends = sorted
+    }
+}

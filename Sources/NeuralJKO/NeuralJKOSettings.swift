@@ -51,8 +51,19 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     /// Adam's β = (β₁, β₂).
     public var beta1 = 0.5
     public var beta2 = 0.9
-    /// Cosine decay of both learning rates to 0 over all iterations of all steps.
-    public var cosineSchedule = false
+    /// How both learning rates move during training.
+    public enum Schedule: String, CaseIterable, Sendable {
+        /// The configured rates throughout (the official toy code).
+        case constant
+        /// One cosine decay to 0 over all iterations of all steps (the paper's image runs).
+        case cosineRun = "cosine-run"
+        /// A cosine decay to 0 within every JKO step, restarting at the next (warm-started)
+        /// step: the game settles at the end of each step, which averages the stochastic
+        /// gradients' noise out of the iterate the next step starts from.
+        case cosineStep = "cosine-step"
+    }
+
+    public var schedule = Schedule.constant
     /// Width and residual blocks of both networks (DESIGN.md toy nets: 128 and 3).
     public var width = 128
     public var blockCount = 3

@@ -69,8 +69,13 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
         let noiseWidth = max(settings.noiseSize, 1)
         let stride = max(1, iterations / 200)
         let firstIteration = step == 0 ? 0 : settings.firstStepIterations + (step - 1) * settings.laterStepIterations
-        let schedule = settings.cosineSchedule
-            ? CosineLearningRate(baseRate: 1, totalSteps: max(settings.totalIterations(steps: problem.stepCount), 1)) : nil
+        let schedule: CosineLearningRate?
+        switch settings.schedule {
+        case .constant: schedule = nil
+        case .cosineRun: schedule = CosineLearningRate(baseRate: 1, totalSteps: max(settings.totalIterations(steps: problem.stepCount), 1))
+        case .cosineStep: schedule = CosineLearningRate(baseRate: 1, totalSteps: iterations)
+        }
+        let scheduleOffset = settings.schedule == .cosineStep ? 0 : firstIteration
         pair.costScale = costScale(step: step)
         let instanceNoise = settings.instanceNoise ? Float(1.0 / (32.0 * Double(step + 1))) : 0
         var potentialHistory = [Float](), mapHistory = [Float]()
@@ -81,7 +86,7 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
         let previousMap = self.previousMap
         for iteration in 1...iterations {
             if let schedule {
-                let factor = schedule.learningRate(atStep: firstIteration + iteration - 1)
+                let factor = schedule.learningRate(atStep: scheduleOffset + iteration - 1)
                 pair.mapOptimizer.learningRate = settings.mapLearningRate * factor
                 pair.potentialOptimizer.learningRate = settings.potentialLearningRate * factor
             }

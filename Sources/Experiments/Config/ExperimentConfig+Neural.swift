@@ -28,8 +28,8 @@ extension ExperimentConfig {
         public var potentialLearningRate = 2e-5
         public var beta1 = 0.5
         public var beta2 = 0.9
-        /// Cosine decay of both learning rates over all iterations of all steps.
-        public var cosineSchedule = false
+        /// `constant`, `cosine-run` (one decay over all steps) or `cosine-step` (a decay within every step).
+        public var schedule = "constant"
         public var width = 128
         public var blocks = 3
         /// T(x, z) = x + net(x, z), starting at the identity.
@@ -74,7 +74,9 @@ extension ExperimentConfig {
                 allowed: "the learning rate must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .number("neural.beta1", \.neural.beta1, "Adam's β₁ for both networks.", allowed: "β₁ must lie in [0, 1)", where: { $0 >= 0 && $0 < 1 }),
         .number("neural.beta2", \.neural.beta2, "Adam's β₂ for both networks.", allowed: "β₂ must lie in [0, 1)", where: { $0 >= 0 && $0 < 1 }),
-        .boolean("neural.cosine_schedule", \.neural.cosineSchedule, "Decay both learning rates to 0 along a cosine over all iterations of all steps."),
+        .string("neural.schedule", \.neural.schedule,
+                "Learning rates during training: \"constant\" (official code), \"cosine-run\" (one cosine decay to 0 over all steps), \"cosine-step\" (a cosine decay to 0 within every JKO step).",
+                choices: NeuralJKOSettings.Schedule.allCases.map(\.rawValue)),
         .integer("neural.width", \.neural.width, "Width of both networks' hidden layers (official toy nets: 128).",
                  allowed: "the width must be between 1 and 4096", where: { (1...4096).contains($0) }),
         .integer("neural.blocks", \.neural.blocks, "Residual blocks of both networks (official toy nets: 3).",
@@ -110,7 +112,7 @@ extension ExperimentConfig {
         s.potentialLearningRate = neural.potentialLearningRate
         s.beta1 = neural.beta1
         s.beta2 = neural.beta2
-        s.cosineSchedule = neural.cosineSchedule
+        s.schedule = NeuralJKOSettings.Schedule(rawValue: neural.schedule) ?? .constant
         s.width = neural.width
         s.blockCount = neural.blocks
         s.residualMap = neural.residualMap

@@ -25,8 +25,8 @@ extension Presets {
         guard named(name) != nil else { return nil }
         switch name {
         case "neural-ou-1d":
-            return ["neural.first_step_iterations=400", "neural.later_step_iterations=150", "neural.fit_sample_count=20000",
-                    "particles.count=1000", "output.sample_count=1000", "neural.w2_sample_count=1000"]
+            return ["neural.first_step_iterations=300", "neural.later_step_iterations=100", "neural.batch_size=500",
+                    "neural.fit_sample_count=20000", "particles.count=1000", "output.sample_count=1000", "neural.w2_sample_count=1000"]
         case let n where n.hasPrefix("neural-"):
             return ["flow.steps=6", "neural.first_step_iterations=300", "neural.later_step_iterations=150",
                     "neural.fit_sample_count=20000", "output.sample_count=1000", "neural.w2_sample_count=500"]

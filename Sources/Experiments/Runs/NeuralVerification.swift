@@ -1,4 +1,5 @@
 import Foundation
+import GradientFlows
 import NumericalCore
 import OptimalTransport
 import Probability
@@ -7,9 +8,10 @@ import Probability
 /// step, each with the noise floor of its own estimator (DESIGN.md §1.4):
 ///
 /// - `M_w2_vs_R`: exact W₂ between n = `neural.w2_sample_count` fresh samples of the neural
-///   method M and n samples of the reference R;
-/// - `M_w2floor_vs_R`: the same estimator between two independent n-samples of R (what a
-///   perfect M would show);
+///   method M and R: in 1D against R's law itself (its exact quantile function), in 2D+
+///   against n samples of R;
+/// - `M_w2floor_vs_R`: the same estimator with an independent n-sample of R in place of
+///   M's (what a perfect M would show), the mean of ``floorDraws`` draws;
 /// - `M_symkl_vs_R`: symmetric KL between the Gaussian fit of N = `neural.fit_sample_count`
 ///   fresh samples of M and R's exact Gaussian when R is one, else the fit of N samples of R;
 /// - `M_symklfloor_vs_R`: the same estimator with an independent N-sample of R in place of M.
@@ -35,8 +37,20 @@ struct NeuralVerification {
             let refTag = name.replacingOccurrences(of: "-", with: "_")
             guard let a = Self.draw(state, count: n, config: config, using: &generator),
                   let b = Self.draw(state, count: n, config: config, using: &generator) else { continue }
-            out.append(("\(tag)_w2_vs_\(refTag)", try ExactTransport.wassersteinDistance(mine, a)))
-            out.append(("\(tag)_w2floor_vs_\(refTag)", try ExactTransport.wassersteinDistance(b, a)))
+            if config.dimension == 1, let law = state.quantiles {
+                out.append(("\(tag)_w2_vs_\(refTag)", try Self.distance(mine, law)))
+                var floor = 0.0
+                for _ in 0..<Self.floorDraws { floor += try Self.distance(Self.draw(state, count: n, config: config, using: &generator)!, law) }
+                out.append(("\(tag)_w2floor_vs_\(refTag)", floor / Double(Self.floorDraws)))
+            } else {
+                out.append(("\(tag)_w2_vs_\(refTag)", try ExactTransport.wassersteinDistance(mine, a)))
+                var floor = try ExactTransport.wassersteinDistance(b, a)
+                for _ in 1..<Self.floorDraws {
+                    floor += try ExactTransport.wassersteinDistance(Self.draw(state, count: n, config: config, using: &generator)!,
+                                                                    Self.draw(state, count: n, config: config, using: &generator)!)
+                }
+                out.append(("\(tag)_w2floor_vs_\(refTag)", floor / Double(Self.floorDraws)))
+            }
             if let exact = state.gaussian {
                 let floorFit = try Gaussian.fit(exact.sample(count: big, using: &generator))
                 out.append(("\(tag)_symkl_vs_\(refTag)", fit.symmetricKL(exact)))
@@ -49,6 +63,15 @@ struct NeuralVerification {
             }
         }
         return out
+    }
+
+    /// Independent draws averaged in each W₂ floor (one draw fluctuates by tens of per cent).
+    static let floorDraws = 3
+
+    /// Exact W₂ between the empirical measure of a 1D cloud `[n, 1]` and a law given by its
+    /// quantile function.
+    static func distance(_ cloud: Matrix, _ law: Wasserstein1D) throws -> Double {
+        Wasserstein1D(empirical: cloud.elements).squaredDistance(to: law).squareRoot()
     }
 
     /// `count` independent samples of a method's ρ_k, or nil when it has no law to draw from.
