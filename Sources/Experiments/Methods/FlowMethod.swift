@@ -42,6 +42,12 @@ public struct MethodState {
     /// Fresh samples of ρ_k on demand (neural methods: one network pass), for metrics
     /// that need larger or independent samples than ``samples``.
     public var sampler: (@Sendable (_ count: Int, _ generator: inout RandomGenerator) -> Matrix)?
+    /// Training losses of the step `[entries, 2]` (potential, map), saved as
+    /// `training/METHOD/step-KKKK.npy` (neural methods).
+    public var lossHistory: Matrix?
+    /// A line for `log.txt` (wall-clock facts such as the iteration rate, which do not
+    /// belong in `metrics.csv`: a resumed run must reproduce that file bit for bit).
+    public var logLine: String?
 
     public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
                 density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {

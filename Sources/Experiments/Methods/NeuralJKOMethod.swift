@@ -49,22 +49,23 @@ public final class NeuralJKOMethod: FlowMethod {
 
     public func advance(to step: Int) throws -> MethodState {
         var metrics = [(String, Double)]()
+        var record: JKOStepRecord?
         if step > 0 {
             let iterations = trainer.settings.iterations(ofStep: step - 1)
             let label = "step \(step)/\(config.flow.steps)"
             let progress = self.progress
-            let record = trainer.trainStep(step - 1, progressEvery: 25) { iteration, lv, lt in
+            let trained = trainer.trainStep(step - 1, progressEvery: 25) { iteration, lv, lt in
                 progress?.update(done: step, detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f", self.name, label, iteration, iterations, lv, lt))
             }
-            if case let .diverged(k, iteration, loss, value) = record.status {
+            if case let .diverged(k, iteration, loss, value) = trained.status {
                 throw NeuralJKOError.diverged(method: name, step: k + 1, iteration: iteration, loss: loss, value: value)
             }
-            records.append(record)
-            metrics += [("potential_loss", Double(record.finalPotentialLoss)), ("map_loss", Double(record.finalMapLoss)),
-                        ("iterations", Double(record.iterations)), ("iterations_per_second", record.rate),
-                        ("train_seconds", record.seconds)]
+            records.append(trained)
+            record = trained
+            metrics += [("potential_loss", Double(trained.finalPotentialLoss)), ("map_loss", Double(trained.finalMapLoss)),
+                        ("iterations", Double(trained.iterations))]
         } else {
-            metrics += [("potential_loss", 0), ("map_loss", 0), ("iterations", 0), ("iterations_per_second", 0), ("train_seconds", 0)]
+            metrics += [("potential_loss", 0), ("map_loss", 0), ("iterations", 0)]
         }
         let samples = trainer.sample(count: config.output.sampleCount, using: &sampleGenerator)
         guard samples.elements.allSatisfy(\.isFinite) else {
@@ -75,6 +76,12 @@ public final class NeuralJKOMethod: FlowMethod {
         metrics += MethodState.momentMetrics(mean: moments.mean, covariance: moments.covariance)
         var state = MethodState(samples: samples, metrics: metrics)
         state.sampler = { count, generator in snapshot.sample(count: count, using: &generator) }
+        if let record {
+            state.lossHistory = Matrix(rows: record.potentialLosses.count, columns: 2,
+                                       elements: zip(record.potentialLosses, record.mapLosses).flatMap { [Double($0), Double($1)] })
+            state.logLine = String(format: "%@ step %d: %d iterations in %.1f s (%.1f it/s), L_v %.5f, L_T %.5f", name, step,
+                                   record.iterations, record.seconds, record.rate, record.finalPotentialLoss, record.finalMapLoss)
+        }
         return state
     }
 

@@ -83,6 +83,12 @@ public struct ExperimentRunner {
                 if let density = state.density {
                     try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
                 }
+                if let losses = state.lossHistory {
+                    let url = folder.trainingURL(step: step, method: method.name)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try NPYArray(losses).write(to: url)
+                }
+                if let line = state.logLine { folder.log(line) }
                 row += state.metrics.map { ("\(method.name.replacingOccurrences(of: "-", with: "_"))_\($0.0)", $0.1) }
                 states.append(state)
             }

@@ -23,6 +23,7 @@ extension RunFolder {
             folders.append((samplesURL(step: 0, method: method, reference: reference).deletingLastPathComponent(), "npy"))
             folders.append((densityURL(step: 0, method: method, reference: reference).deletingLastPathComponent(), "npy"))
             folders.append((checkpointURL(step: 0, method: method).deletingLastPathComponent(), "safetensors"))
+            folders.append((trainingURL(step: 0, method: method).deletingLastPathComponent(), "npy"))
         }
         for (folder, fileExtension) in folders {
             if let fileExtension {
@@ -35,5 +36,13 @@ extension RunFolder {
                 try fm.removeItem(at: folder.appendingPathComponent(name))
             }
         }
+    }
+}
+
+extension RunFolder {
+    /// `training/METHOD/step-KKKK.npy`: a neural method's losses during step K, `[entries, 2]`
+    /// (potential loss, map loss; each entry the mean over a stride of iterations).
+    public func trainingURL(step: Int, method: String) -> URL {
+        url.appendingPathComponent("training").appendingPathComponent(method).appendingPathComponent(String(format: "step-%04d.npy", step))
     }
 }
