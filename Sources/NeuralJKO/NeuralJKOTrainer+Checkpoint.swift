@@ -26,6 +26,39 @@ extension NeuralJKOTrainer where Potential.Scalar: SafeTensorsScalar {
         return checkpoint
     }
 
+    /// Only what samples the current iterate: `map.…` = the sampling map (EMA weights when
+    /// on; S-JKO) or `chain.K.…` (chain), metadata `completed_steps`.
+    public func samplerCheckpoint() -> Checkpoint {
+        var checkpoint = Checkpoint(metadata: ["completed_steps": String(completedSteps)])
+        switch settings.parametrisation {
+        case .sjko: checkpoint.add(samplingMap, as: "map")
+        case .chain: for (k, map) in chain.enumerated() { checkpoint.add(map, as: "chain.\(k)") }
+        }
+        return checkpoint
+    }
+
+    /// A fresh trainer made to sample the iterate saved by ``samplerCheckpoint()`` (it
+    /// cannot train on from there: optimiser state and the potential are not in that file).
+    public mutating func restoreSampler(from checkpoint: Checkpoint) throws {
+        guard let text = checkpoint.metadata["completed_steps"], let steps = Int(text), steps >= 0 else {
+            throw CheckpointError.corrupt(tensor: nil, reason: "metadata 'completed_steps' is missing or not a count")
+        }
+        var copy = self
+        copy.average = nil
+        copy.chain = []
+        switch settings.parametrisation {
+        case .sjko: if steps > 0 { try checkpoint.load(into: &copy.pair.map, from: "map") }
+        case .chain:
+            for k in 0..<steps {
+                var map = copy.pair.map
+                try checkpoint.load(into: &map, from: "chain.\(k)")
+                copy.chain.append(map)
+            }
+        }
+        copy.completedSteps = steps
+        self = copy
+    }
+
     /// Restores a fresh trainer (same problem, settings and architectures) from a
     /// ``checkpoint(metadata:)``; throws a ``CheckpointError`` naming the first tensor that
     /// does not fit, leaving the trainer unchanged.

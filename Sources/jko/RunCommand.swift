@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the default experiment (ou-2d) into runs/demo, then the 1D particle JKO next to the analytic flow (ou-1d) into runs/demo/ou-1d.")
+        abstract: "Run the default experiment (ou-2d) into runs/demo, then the 1D particle JKO next to the analytic flow (ou-1d) into runs/demo/ou-1d, then the neural S-JKO flow beside them (neural-ou-1d --quick) into runs/demo/neural-ou-1d.")
 
     @Option(help: "The demo's run folder (replaced only if it holds an earlier demo).")
     var out = "runs/demo"
@@ -87,5 +87,17 @@ struct DemoCommand: ParsableCommand {
                                              "particle_jko_newton_iterations", "w2exact_particle_jko_vs_analytic",
                                              "w2exact_particle_jko_vs_gaussian_jko", "w2exact_finite_volume_vs_analytic"], every: 4))
         print("\nwrote \(particleFolder.url.path)/metrics.csv, samples/ and density/")
+
+        // The neural flow (S-JKO, trained on target samples only) beside the exact columns.
+        let neuralConfig = try ConfigLoader.resolve("neural-ou-1d", overrides: Presets.quickOverrides("neural-ou-1d") ?? [])
+        let neuralFolder = try RunFolder.create(at: folder.url.appendingPathComponent("neural-ou-1d"), force: true)
+        print("\njko demo: neural-ou-1d --quick, S-JKO trained on samples of ν only, beside the analytic flow, particle JKO and finite volumes")
+        print("w2_vs_particle_jko = exact W₂ from \(neuralConfig.neural.w2SampleCount) neural samples to the particle-JKO iterate; w2floor = the same for a sample of that iterate (noise)\n")
+        let neuralTable = try ExperimentRunner(config: neuralConfig, folder: neuralFolder)
+            .run(source: "demo", command: "jko demo", progress: ProgressReporter(label: "demo neural-ou-1d", total: neuralConfig.flow.steps + 1))
+        print(neuralTable.render(columns: ["step", "t", "analytic_mean_1", "neural_sjko_mean_1", "analytic_cov_11", "neural_sjko_cov_11",
+                                           "neural_sjko_w2_vs_particle_jko", "neural_sjko_w2floor_vs_particle_jko",
+                                           "neural_sjko_w2_vs_analytic", "neural_sjko_w2floor_vs_analytic"], every: 2))
+        print("\nwrote \(neuralFolder.url.path)/metrics.csv, samples/, training/ and checkpoints/")
     }
 }

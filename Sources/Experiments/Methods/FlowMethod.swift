@@ -1,4 +1,5 @@
 import GradientFlows
+import NeuralNetworks
 import NumericalCore
 import Probability
 
@@ -48,6 +49,9 @@ public struct MethodState {
     /// A line for `log.txt` (wall-clock facts such as the iteration rate, which do not
     /// belong in `metrics.csv`: a resumed run must reproduce that file bit for bit).
     public var logLine: String?
+    /// The weights that sample ρ_k (neural methods), kept for every step as
+    /// `samplers/METHOD/step-KKKK.safetensors` so `jko sample` can draw fresh samples of any step.
+    public var samplerFile: SafeTensorsFile?
 
     public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
                 density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {

@@ -76,6 +76,7 @@ public final class NeuralJKOMethod: FlowMethod {
         metrics += MethodState.momentMetrics(mean: moments.mean, covariance: moments.covariance)
         var state = MethodState(samples: samples, metrics: metrics)
         state.sampler = { count, generator in snapshot.sample(count: count, using: &generator) }
+        state.samplerFile = trainer.samplerCheckpoint().file
         if let record {
             state.lossHistory = Matrix(rows: record.potentialLosses.count, columns: 2,
                                        elements: zip(record.potentialLosses, record.mapLosses).flatMap { [Double($0), Double($1)] })
@@ -105,6 +106,13 @@ public final class NeuralJKOMethod: FlowMethod {
         restored.generator = training
         sampleGenerator = try checkpoint.generator()
         trainer = restored
+    }
+
+    /// `count` fresh samples of step `step` from its saved sampler weights (`jko sample`).
+    public func samples(fromSampler file: SafeTensorsFile, count: Int, using generator: inout RandomGenerator) throws -> Matrix {
+        var sampler = trainer
+        try sampler.restoreSampler(from: Checkpoint(file: file))
+        return sampler.sample(count: count, using: &generator)
     }
 
     /// The trained networks (figures: the learned map and potential).

@@ -89,6 +89,11 @@ public struct ExperimentRunner {
                     try NPYArray(losses).write(to: url)
                 }
                 if let line = state.logLine { folder.log(line) }
+                if let weights = state.samplerFile {
+                    let url = folder.samplerURL(step: step, method: method.name)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try weights.write(to: url)
+                }
                 row += state.metrics.map { ("\(method.name.replacingOccurrences(of: "-", with: "_"))_\($0.0)", $0.1) }
                 states.append(state)
             }

@@ -24,6 +24,7 @@ extension RunFolder {
             folders.append((densityURL(step: 0, method: method, reference: reference).deletingLastPathComponent(), "npy"))
             folders.append((checkpointURL(step: 0, method: method).deletingLastPathComponent(), "safetensors"))
             folders.append((trainingURL(step: 0, method: method).deletingLastPathComponent(), "npy"))
+            folders.append((samplerURL(step: 0, method: method).deletingLastPathComponent(), "safetensors"))
         }
         for (folder, fileExtension) in folders {
             if let fileExtension {
@@ -44,5 +45,13 @@ extension RunFolder {
     /// (potential loss, map loss; each entry the mean over a stride of iterations).
     public func trainingURL(step: Int, method: String) -> URL {
         url.appendingPathComponent("training").appendingPathComponent(method).appendingPathComponent(String(format: "step-%04d.npy", step))
+    }
+}
+
+extension RunFolder {
+    /// `samplers/METHOD/step-KKKK.safetensors`: the weights that sample step K of a neural
+    /// method (S-JKO: the map T_{K−1}; chain: the maps T_0…T_{K−1}), kept for every step.
+    public func samplerURL(step: Int, method: String) -> URL {
+        url.appendingPathComponent("samplers").appendingPathComponent(method).appendingPathComponent(String(format: "step-%04d.safetensors", step))
     }
 }

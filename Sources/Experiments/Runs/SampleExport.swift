@@ -1,10 +1,12 @@
 import Foundation
 import GradientFlows
+import NeuralNetworks
 import NumericalCore
 import Probability
 
 /// `jko sample`: samples of step K of a run. Methods with a closed form (`analytic`,
-/// `gaussian-jko`) draw fresh samples of any count; others return a seeded random subset
+/// `gaussian-jko`) draw fresh samples of any count, neural methods too (one pass of the
+/// step's saved sampler weights, `samplers/METHOD/step-KKKK.safetensors`); others return a seeded random subset
 /// (without replacement) of the samples the run saved.
 public enum SampleExport {
     public enum SampleError: Error, CustomStringConvertible {
@@ -33,6 +35,9 @@ public enum SampleExport {
         case "gaussian-jko":
             let jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
             return try jko.iterates(from: config.startDistribution().components[0], stepCount: step)[step].sample(count: count, using: &rng)
+        case "neural-sjko", "neural-chain":
+            let method = try NeuralJKOMethod(name: chosen, config: config, generator: MethodRegistry.generator(seed: config.seed, methodIndex: 0))
+            return try method.samples(fromSampler: SafeTensorsFile(contentsOf: folder.samplerURL(step: step, method: chosen)), count: count, using: &rng)
         default:
             let saved = try folder.loadSamples(step: step, method: chosen, reference: config.methods[0])
             guard count <= saved.rows else { throw SampleError.tooMany(requested: count, saved: saved.rows, method: chosen) }
