@@ -17,13 +17,6 @@ extension ExperimentConfig {
             throw ConfigError.outOfRange(key: "methods", value: ConfigValue.stringList(methods).description,
                                          allowed: "\"gaussian-jko\" needs a single-Gaussian start (start.weights = [1.0]); remove it for mixture starts")
         }
-        if methods.contains("gaussian-jko") {
-            let s = Matrix(start.covariances[0]), a = try targetDistribution().precision
-            if a.commutator(with: s) > 1e-9 {
-                throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
-                                             allowed: "\"gaussian-jko\" needs a start covariance that commutes with the target covariance (e.g. diagonal for a diagonal target)")
-            }
-        }
     }
 
     /// ν = N(b, A⁻¹) from the `target` keys.
