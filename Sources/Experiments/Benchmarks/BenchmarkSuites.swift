@@ -7,6 +7,7 @@ public enum BenchmarkSuites {
         ("transport", "exact W₂ at n = 1000/2000/4000 (goal ≤ 0.7× POT's ot.emd2), sliced W₂ at n = 10⁵, Sinkhorn at n = 2000", TransportBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
         ("engine", "Neural engine: S-JKO toy iteration (it/s, GFLOP/s vs sgemm peak), conv training step, memory growth", EngineBenchmark.run),
+        ("ou-floor", "exact JKO floor: log₁₀ SymKL(Gaussian JKO iterate ‖ OU marginal) at t = 0.5, 0.9, h = 0.05, d = 1…32 (ou-nd targets)", OrnsteinUhlenbeckFloor.run),
     ]
 
     public static var names: [String] { all.map(\.name) }
