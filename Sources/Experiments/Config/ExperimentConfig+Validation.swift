@@ -76,7 +76,7 @@ extension ExperimentConfig {
         for i in 0..<k {
             guard start.means[i].count == d else {
                 throw ConfigError.outOfRange(key: "start.means", value: ConfigValue.vector(start.means[i]).description,
-                                             allowed: "each mean must have length \(d), the dimension of \(Self.dimensionSource(target.kind))")
+                                             allowed: "each mean must have length \(d), the dimension \(Self.dimensionSource(target.kind))")
             }
             try checkSquare(start.covariances[i], key: "start.covariances", dimension: d)
             do {
@@ -92,16 +92,16 @@ extension ExperimentConfig {
     private func checkSquare(_ m: [[Double]], key: String, dimension d: Int) throws {
         guard m.count == d, m.allSatisfy({ $0.count == d }) else {
             throw ConfigError.outOfRange(key: key, value: ConfigValue.matrix(m).description,
-                                         allowed: "it must be a \(d)×\(d) matrix to match the dimension of \(Self.dimensionSource(target.kind))")
+                                         allowed: "it must be a \(d)×\(d) matrix to match the dimension \(Self.dimensionSource(target.kind))")
         }
     }
 
     /// Where the dimension comes from, for error sentences.
     private static func dimensionSource(_ kind: String) -> String {
         switch kind {
-        case "random-gaussian": return "target.dimension (or set start.kind = \"standard-normal\")"
-        case "toy": return "the toy data set, 2 (or set start.kind = \"standard-normal\")"
-        default: return "target.mean"
+        case "random-gaussian": return "set by target.dimension (or use start.kind = \"standard-normal\")"
+        case "toy": return "of a toy data set (or use start.kind = \"standard-normal\")"
+        default: return "of target.mean"
         }
     }
 
