@@ -114,6 +114,23 @@ final class OrnsteinUhlenbeckBenchmarkTests: XCTestCase {
         }
     }
 
+    /// `jko config show ou-nd` prints the generated b, A and Σ as comments; pasting b and Σ into a
+    /// `gaussian` target freezes exactly the same target (the decimals round-trip).
+    func testConfigShowPrintsTheGeneratedTargetThatFreezesIt() throws {
+        let config = try ConfigLoader.resolve("ou-nd", overrides: ["target.dimension=5", "target.seed=4"])
+        let lines = ConfigLoader.render(config).split(separator: "\n").map(String.init)
+        let bLine = try XCTUnwrap(lines.first { $0.hasPrefix("# b (mean) = ") })
+        let start = try XCTUnwrap(lines.firstIndex(of: "# covariance = ["))
+        let rows = lines[(start + 1)...].prefix { $0 != "# ]" }.map { $0.dropFirst(4) }
+        XCTAssertEqual(rows.count, 5)
+        var frozen = config
+        try ConfigLoader.apply(overrides: ["target.kind=gaussian", "target.mean=" + bLine.dropFirst("# b (mean) = ".count),
+                                           "target.covariance=[" + rows.joined() + "]"], to: &frozen)
+        XCTAssertEqual(try frozen.targetDistribution(), try config.targetDistribution())
+        XCTAssertTrue(lines.contains("# A (precision, V(x) = ½(x−b)ᵀA(x−b)) = ["))
+        XCTAssertFalse(ConfigLoader.render(try ConfigLoader.resolve("ou-2d")).contains("# b (mean)"))
+    }
+
     /// A toy target is 2D, sampled from its data set, and refused by every exact method.
     func testToyTargetKeysAndRefusals() throws {
         var config = try ConfigLoader.resolve("ou-nd")
