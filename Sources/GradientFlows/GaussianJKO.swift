@@ -2,18 +2,30 @@ import Foundation
 import NumericalCore
 import Probability
 
-/// The exact JKO step for a Gaussian iterate and a quadratic potential (DESIGN.md §1.1).
+/// The exact JKO step for a Gaussian iterate and a quadratic potential (DESIGN.md §1.1),
+/// for any symmetric positive definite covariance: S need not commute with A.
 ///
-/// For ν = N(b, A⁻¹), F(ρ) = KL(ρ‖ν) and the current iterate N(m, S) with S commuting
-/// with A, the minimiser of W₂²(N(m, S), ρ)/(2h) + F(ρ) is Gaussian, reached by the affine
-/// optimal map T(x) = m' + M(x − m) with
+/// For ν = N(b, A⁻¹), F(ρ) = KL(ρ‖ν) and the current iterate N(m, S), the minimiser of
+/// W₂²(N(m, S), ρ)/(2h) + F(ρ) is the Gaussian N(m', S'), reached by the affine optimal map
+/// T(x) = m' + M(x − m) (``GaussianJKOMap``). The optimality condition
+/// (T(x) − x)/h = −∇(V + log ρ')(T(x)), with ∇V(y) = A(y − b) and ∇log ρ'(y) = −S'⁻¹(y − m'),
+/// splits into a constant and a linear part:
 ///
 ///   m' = (I + hA)⁻¹(m + hAb),
-///   M  = [I + √(I + 4h(I + hA)S⁻¹)] (I + hA)⁻¹ / 2,     S' = M S M.
+///   B M − I = h S'⁻¹ M,   B = I + hA.
 ///
-/// S' again commutes with A, so the step iterates; its fixed point is S = A⁻¹ and the
-/// iterates differ from the analytic flow ρ_{kh} by O(h). Matrices that commute share an
-/// eigenbasis, so every matrix function above is evaluated in that basis.
+/// With S' = M S M (so S'⁻¹M = M⁻¹S⁻¹) the second is the symmetric quadratic matrix equation
+/// M B M − M = h S⁻¹. Writing M = B^{−½} N B^{−½} turns it into N² − N = C with
+/// C = h B^{½} S⁻¹ B^{½} (symmetric positive definite), whose only symmetric positive
+/// definite root is
+///
+///   N = [I + √(I + 4C)] / 2,   M = B^{−½} N B^{−½},   S' = M S M.
+///
+/// When S commutes with A, all of B, C, N commute and M = [I + √(I + 4h B S⁻¹)] B⁻¹ / 2, the
+/// commuting formula of DESIGN.md. The fixed point is S = A⁻¹: then C = hAB, with eigenvalues
+/// c = ha(1 + ha), so √(1 + 4c) = 1 + 2ha, N = B and M = I. The iterates differ from the
+/// analytic flow ρ_{kh} by O(h). Cost O(d³): two symmetric eigen-decompositions
+/// (B^{±½} once per target, √(I + 4C) once per step).
 public struct GaussianJKO: Sendable {
     /// The target mean b.
     public let targetMean: [Double]
@@ -21,8 +33,10 @@ public struct GaussianJKO: Sendable {
     public let targetPrecision: Matrix
     /// The time step h > 0.
     public let timeStep: Double
-    /// Relative commutator ‖AS − SA‖_F/(‖A‖_F‖S‖_F) above which a covariance is rejected.
-    public static let commutatorTolerance = 1e-9
+    /// B^{½} = (I + hA)^{½}, B^{−½} and B⁻¹, `[d, d]`.
+    let rootB: Matrix, inverseRootB: Matrix, inverseB: Matrix
+    /// (I + hA)⁻¹(hAb): the target's share of the new mean.
+    let meanShift: [Double]
 
     public init(target: Gaussian, timeStep: Double) throws {
         guard timeStep > 0, timeStep.isFinite else {
@@ -31,32 +45,32 @@ public struct GaussianJKO: Sendable {
         self.targetMean = target.mean
         self.targetPrecision = target.precision
         self.timeStep = timeStep
+        let b = (Matrix.identity(target.dimension) + timeStep * target.precision).symmetrized
+        let eigen = try b.symmetricEigen()
+        rootB = eigen.apply { $0.squareRoot() }
+        inverseRootB = eigen.apply { 1 / $0.squareRoot() }
+        inverseB = eigen.apply { 1 / $0 }
+        meanShift = inverseB * (timeStep * target.precision * target.mean)
     }
 
-    /// The affine map T(x) = m' + M(x − m) of one step from `current`.
-    public func map(from current: Gaussian) throws -> (newMean: [Double], slope: Matrix) {
+    /// The affine map T(x) = m' + M(x − m) of one step from `current` = N(m, S).
+    public func map(from current: Gaussian) throws -> GaussianJKOMap {
         let d = targetMean.count
         guard current.dimension == d else {
             throw GradientFlowError.dimensionMismatch("the iterate has dimension \(current.dimension) but the target \(d)")
         }
-        let s = current.covariance
-        let c = targetPrecision.commutator(with: s)
-        guard c <= GaussianJKO.commutatorTolerance else {
-            throw GradientFlowError.nonCommutingCovariance(commutator: c)
-        }
-        let h = timeStep
-        let iPlusHA = Matrix.identity(d) + h * targetPrecision
-        let newMean = try iPlusHA.solve(Matrix.column(Vector.add(current.mean, h * targetPrecision * targetMean))).elements
-        let inner = (Matrix.identity(d) + 4 * h * (iPlusHA * current.precision)).symmetrized
-        let root = try inner.symmetricSquareRoot()
-        let slope = (0.5 * ((Matrix.identity(d) + root) * (try iPlusHA.inverse()))).symmetrized
-        return (newMean, slope)
+        let newMean = Vector.add(inverseB * current.mean, meanShift)
+        let c = (timeStep * (rootB * current.precision * rootB)).symmetrized
+        // N = (I + √(I + 4C))/2; C is positive semi-definite, so round-off below −¼ cannot occur
+        // for a valid covariance, and the clamp only guards the square root.
+        let n = try c.symmetricFunction { 0.5 * (1 + max(1 + 4 * $0, 0).squareRoot()) }
+        let slope = (inverseRootB * n * inverseRootB).symmetrized
+        return GaussianJKOMap(sourceMean: current.mean, slope: slope, newMean: newMean)
     }
 
-    /// ρ_{k+1} from ρ_k = `current`.
+    /// ρ_{k+1} = T#ρ_k from ρ_k = `current`.
     public func step(from current: Gaussian) throws -> Gaussian {
-        let (m, slope) = try map(from: current)
-        return try Gaussian(mean: m, covariance: (slope * current.covariance * slope).symmetrized)
+        try map(from: current).pushForward(current)
     }
 
     /// [ρ₀, ρ₁, …, ρ_K]: `stepCount` iterated steps from `start`.
@@ -64,6 +78,19 @@ public struct GaussianJKO: Sendable {
         var out = [start]
         out.reserveCapacity(stepCount + 1)
         for _ in 0..<stepCount { out.append(try step(from: out[out.count - 1])) }
+        return out
+    }
+
+    /// The maps T_1, …, T_K of `stepCount` iterated steps from `start` (T_k: ρ_{k−1} → ρ_k).
+    public func maps(from start: Gaussian, stepCount: Int) throws -> [GaussianJKOMap] {
+        var current = start
+        var out = [GaussianJKOMap]()
+        out.reserveCapacity(stepCount)
+        for _ in 0..<stepCount {
+            let t = try map(from: current)
+            out.append(t)
+            current = try t.pushForward(current)
+        }
         return out
     }
 }

@@ -2,7 +2,6 @@
 public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     case invalidTimeStep(Double)
     case dimensionMismatch(String)
-    case nonCommutingCovariance(commutator: Double)
     /// The potential V makes e^{−V} non-normalisable; the reason from `Potential.checkConfinement()`.
     case potentialNotConfining(String)
     /// Particle positions or masses that do not describe a probability measure.
@@ -27,8 +26,6 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
             return "the time step h = \(h) is not allowed; use a finite h > 0"
         case let .dimensionMismatch(s), let .invalidParticles(s), let .invalidGrid(s):
             return s
-        case let .nonCommutingCovariance(c):
-            return "the exact Gaussian JKO step needs a covariance that commutes with the target precision (relative commutator \(c)); use a start covariance that shares the target's eigenvectors, e.g. a multiple of the identity or a diagonal one for a diagonal target"
         case let .potentialNotConfining(s):
             return "the potential is not confining: \(s)"
         case let .newtonFailed(step, iterations, decrement, reason):

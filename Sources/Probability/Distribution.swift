@@ -4,7 +4,7 @@ import NumericalCore
 /// A probability distribution on ℝᵈ that can be sampled and whose log-density is known.
 ///
 /// Samples come back as a point cloud `[count, dimension]` (row-major ``Matrix``).
-public protocol Distribution: Sendable {
+public protocol Distribution: PointSampler {
     var dimension: Int { get }
     /// E[X], length `dimension`.
     var mean: [Double] { get }

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
         let table = try ExperimentRunner(config: resolved, folder: folder)
             .run(source: config, command: CommandLine.arguments.joined(separator: " "), progress: progress)
-        print(table.render(every: max(1, resolved.flow.steps / 5)))
+        print(table.render(columns: table.terminalColumns(dimension: resolved.dimension), every: max(1, resolved.flow.steps / 5)))
         print("wrote \(folder.url.path)")
     }
 
@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
             print("the run in \(folder.url.path) is already complete (steps 0…\(resolved.flow.steps)); nothing to do")
             return
         }
-        print(resumption.table.render(every: max(1, resolved.flow.steps / 5)))
+        print(resumption.table.render(columns: resumption.table.terminalColumns(dimension: resolved.dimension), every: max(1, resolved.flow.steps / 5)))
         let start = resumption.lastCompleteStep.map { "resumed at step \($0)" } ?? "no complete step to resume from, ran from step 0"
         print("\(start); wrote \(folder.url.path)")
     }

@@ -69,6 +69,7 @@ public enum ConfigLoader {
             }
             lines.append("# " + field.documentation)
             lines.append("\(field.name) = \(field.get(config).description)")
+            if field.key == "target.seed" { lines += generatedTargetComment(config) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -13,6 +13,9 @@ extension ExperimentConfig {
                                              allowed: "the double well is centred at 0: give zeros, one per dimension (e.g. [0.0, 0.0] in 2D)")
             }
             return try DoubleWellPotential(dimension: dimension, tilt: target.tilt)
+        case "toy":
+            throw ConfigError.outOfRange(key: "target.kind", value: "\"toy\"",
+                                         allowed: "a toy target (\(target.dataset)) is known only by samples and has no potential V; the exact schemes need target.kind = \"gaussian\", \"random-gaussian\" or \"double-well\"")
         default:
             return QuadraticPotential(target: try targetDistribution())
         }
@@ -32,12 +35,19 @@ extension ExperimentConfig {
                                     cellCounts: [Int](repeating: grid.cells, count: dimension))
     }
 
+    /// The methods that need ν's density or potential (every method but the neural ones).
+    public static let exactMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume"]
+
     /// Cross-key checks of the exact schemes: which methods apply to which target and dimension.
     func validateExactSchemes() throws {
         let methodsText = ConfigValue.stringList(methods).description
-        if target.kind != "gaussian", let closed = methods.first(where: { ["analytic", "gaussian-jko"].contains($0) }) {
+        if target.kind == "toy", let exact = methods.first(where: { Self.exactMethods.contains($0) }) {
             throw ConfigError.outOfRange(key: "methods", value: methodsText,
-                                         allowed: "\"\(closed)\" needs target.kind = \"gaussian\"; for a \(target.kind) target use \"particle-jko\" (1D) and \"finite-volume\"")
+                                         allowed: "\"\(exact)\" needs a target with a density; a toy target (target.dataset = \"\(target.dataset)\") is known only by samples, so list only neural methods for it")
+        }
+        if !hasGaussianTarget, let closed = methods.first(where: { ["analytic", "gaussian-jko"].contains($0) }) {
+            throw ConfigError.outOfRange(key: "methods", value: methodsText,
+                                         allowed: "\"\(closed)\" needs target.kind = \"gaussian\" or \"random-gaussian\"; for a \(target.kind) target use \"particle-jko\" (1D) and \"finite-volume\"")
         }
         if methods.contains("particle-jko") && dimension != 1 {
             throw ConfigError.outOfRange(key: "methods", value: methodsText,
@@ -49,7 +59,8 @@ extension ExperimentConfig {
         }
         if methods.contains("finite-volume") || dimension <= 2 {
             let box = try finiteVolumeGrid()
-            for (i, m) in start.means.enumerated() where m.contains(where: { $0 <= box.lower[0] || $0 >= box.upper[0] }) {
+            for (i, m) in try startDistribution().components.map(\.mean).enumerated()
+            where m.contains(where: { $0 <= box.lower[0] || $0 >= box.upper[0] }) {
                 throw ConfigError.outOfRange(key: "grid.lower", value: "\(grid.lower)",
                                              allowed: "the box [\(grid.lower), \(grid.upper)] must contain the start (component \(i + 1) has mean \(m)); widen it")
             }

@@ -1,3 +1,5 @@
+import Probability
+
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
     public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "neural-sjko", "neural-chain"]
@@ -15,12 +17,24 @@ extension ExperimentConfig {
         .integer("flow.steps", \.flow.steps, "Number of JKO steps K; the run covers t in [0, K h].",
                  allowed: "the number of steps must be between 1 and 100000", where: { (1...100_000).contains($0) }),
         .string("target.kind", \.target.kind,
-                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁.",
-                choices: ["gaussian", "double-well"]),
+                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"random-gaussian\" the same with a seeded random b ~ N(0, I) and SPD A in target.dimension (the Mokrov et al. 2021 OU benchmark); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁; \"toy\" a 2D data set known only by samples (target.dataset).",
+                choices: ["gaussian", "random-gaussian", "double-well", "toy"]),
         .vector("target.mean", \.target.mean, "Target mean b; its length sets the dimension d (all zeros for double-well)."),
         .matrix("target.covariance", \.target.covariance, "Target covariance A⁻¹ (d×d, symmetric positive definite; gaussian only)."),
         .number("target.tilt", \.target.tilt, "Tilt c ≥ 0 of the double well along x₁ (double-well only).",
                 allowed: "the tilt must be a finite number ≥ 0", where: { $0 >= 0 && $0.isFinite }),
+        .integer("target.dimension", \.target.dimension,
+                 "Dimension d of a random-gaussian target (the start is then N(0, I_d) with start.kind = \"standard-normal\"); random-gaussian only.",
+                 allowed: "the dimension must be between 1 and 1000", where: { (1...1000).contains($0) }),
+        .integer("target.seed", \.target.seed,
+                 "Seed of the random b and A of a random-gaussian target, independent of the run seed (random-gaussian only).",
+                 allowed: "the target seed must be an integer ≥ 0", where: { $0 >= 0 }),
+        .string("target.dataset", \.target.dataset,
+                "Data set of a toy target (2D, samples only, the official S-JKO definitions): \"8gaussians\", \"25gaussians\", \"twocircles\", \"checkerboard\", \"moons\", \"spiral\" (toy only).",
+                choices: ToyDataset.allCases.map(\.rawValue)),
+        .string("start.kind", \.start.kind,
+                "Start ρ₀: \"mixture\" (start.weights, start.means, start.covariances) or \"standard-normal\" (N(0, I_d) in the config's dimension; the other start keys are ignored).",
+                choices: ["mixture", "standard-normal"]),
         .vector("start.weights", \.start.weights, "Mixture weights of the start ρ₀ (non-negative, summing to 1)."),
         .vectorList("start.means", \.start.means, "Component means of ρ₀, one vector of length d per weight."),
         .matrixList("start.covariances", \.start.covariances, "Component covariances of ρ₀, one d×d SPD matrix per weight."),

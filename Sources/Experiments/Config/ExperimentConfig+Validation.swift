@@ -6,29 +6,36 @@ extension ExperimentConfig {
     /// Cross-key checks (shapes against the dimension, definiteness, weights summing to
     /// one, methods that apply); per-key ranges were checked as values were set.
     public func validate() throws {
-        if target.kind == "gaussian" { _ = try targetDistribution() }
-        _ = try potential()
-        _ = try startDistribution()
+        if hasGaussianTarget { _ = try targetDistribution() }
+        if target.kind == "toy" { _ = try toyDataset() } else { _ = try potential() }
+        let startLaw = try startDistribution()
         try validateExactSchemes()
         try validateNeural()
         if methods.isEmpty {
             throw ConfigError.outOfRange(key: "methods", value: "[]", allowed: "list at least one method, e.g. [\"analytic\"]")
         }
-        if methods.contains("gaussian-jko") && start.weights.count != 1 {
+        if methods.contains("gaussian-jko") && startLaw.components.count != 1 {
             throw ConfigError.outOfRange(key: "methods", value: ConfigValue.stringList(methods).description,
                                          allowed: "\"gaussian-jko\" needs a single-Gaussian start (start.weights = [1.0]); remove it for mixture starts")
         }
-        if methods.contains("gaussian-jko") {
-            let s = Matrix(start.covariances[0]), a = try targetDistribution().precision
-            if a.commutator(with: s) > 1e-9 {
-                throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
-                                             allowed: "\"gaussian-jko\" needs a start covariance that commutes with the target covariance (e.g. diagonal for a diagonal target)")
-            }
-        }
     }
 
-    /// ν = N(b, A⁻¹) from the `target` keys.
+    /// ν = N(b, A⁻¹) from the `target` keys: `target.mean` and `target.covariance` for a
+    /// `gaussian` target, ``Gaussian/benchmarkTarget(dimension:seed:)`` with `target.dimension`
+    /// and `target.seed` for a `random-gaussian` one. Throws for the other kinds.
     public func targetDistribution() throws -> Gaussian {
+        if target.kind == "random-gaussian" {
+            do {
+                return try Gaussian.benchmarkTarget(dimension: target.dimension, seed: UInt64(target.seed))
+            } catch {
+                throw ConfigError.outOfRange(key: "target.dimension", value: "\(target.dimension)",
+                                             allowed: "the random target could not be built (\(error)); use a dimension between 1 and 1000")
+            }
+        }
+        guard target.kind == "gaussian" else {
+            throw ConfigError.outOfRange(key: "target.kind", value: "\"\(target.kind)\"",
+                                         allowed: "a \(target.kind) target is not a Gaussian; the closed-form target needs target.kind = \"gaussian\" or \"random-gaussian\"")
+        }
         let d = dimension
         guard d >= 1 else { throw ConfigError.outOfRange(key: "target.mean", value: "[]", allowed: "the mean needs at least one entry") }
         try checkSquare(target.covariance, key: "target.covariance", dimension: d)
@@ -40,9 +47,14 @@ extension ExperimentConfig {
         }
     }
 
-    /// ρ₀ from the `start` keys.
+    /// ρ₀ from the `start` keys: N(0, I_d) for `start.kind = "standard-normal"`, else the mixture
+    /// of `start.weights`, `start.means` and `start.covariances`.
     public func startDistribution() throws -> GaussianMixture {
         let d = dimension
+        if start.kind == "standard-normal" {
+            guard d >= 1 else { throw ConfigError.outOfRange(key: "target.mean", value: "[]", allowed: "the mean needs at least one entry") }
+            return GaussianMixture(try Gaussian(mean: [Double](repeating: 0, count: d), covariance: Matrix.identity(d)))
+        }
         let k = start.weights.count
         let weightsText = ConfigValue.vector(start.weights).description
         guard k >= 1 else { throw ConfigError.outOfRange(key: "start.weights", value: weightsText, allowed: "give at least one weight") }
@@ -65,7 +77,7 @@ extension ExperimentConfig {
         for i in 0..<k {
             guard start.means[i].count == d else {
                 throw ConfigError.outOfRange(key: "start.means", value: ConfigValue.vector(start.means[i]).description,
-                                             allowed: "each mean must have length \(d), the dimension of target.mean")
+                                             allowed: "each mean must have length \(d), the dimension \(Self.dimensionSource(target.kind))")
             }
             try checkSquare(start.covariances[i], key: "start.covariances", dimension: d)
             do {
@@ -81,7 +93,16 @@ extension ExperimentConfig {
     private func checkSquare(_ m: [[Double]], key: String, dimension d: Int) throws {
         guard m.count == d, m.allSatisfy({ $0.count == d }) else {
             throw ConfigError.outOfRange(key: key, value: ConfigValue.matrix(m).description,
-                                         allowed: "it must be a \(d)×\(d) matrix to match the dimension of target.mean")
+                                         allowed: "it must be a \(d)×\(d) matrix to match the dimension \(Self.dimensionSource(target.kind))")
+        }
+    }
+
+    /// Where the dimension comes from, for error sentences.
+    private static func dimensionSource(_ kind: String) -> String {
+        switch kind {
+        case "random-gaussian": return "set by target.dimension (or use start.kind = \"standard-normal\")"
+        case "toy": return "of a toy data set (or use start.kind = \"standard-normal\")"
+        default: return "of target.mean"
         }
     }
 

@@ -33,14 +33,25 @@ public struct ExperimentConfig: Equatable, Sendable {
     /// The target ν ∝ e^{−V} of the flow.
     public struct Target: Equatable, Sendable {
         /// `gaussian`: V(x) = ½(x−b)ᵀA(x−b) with ν = N(b, A⁻¹) (Ornstein–Uhlenbeck);
-        /// `double-well`: V(x) = (|x|² − 1)²/4 + c·x₁ (bimodal, no closed-form flow).
+        /// `random-gaussian`: the same with a seeded random b and A in dimension `dimension`
+        /// (the Mokrov et al. 2021 benchmark, ``Gaussian/benchmarkTarget(dimension:seed:)``);
+        /// `double-well`: V(x) = (|x|² − 1)²/4 + c·x₁ (bimodal, no closed-form flow);
+        /// `toy`: a 2D data set known only by samples (`dataset`; no potential, no exact flow).
         public var kind: String = "gaussian"
-        /// b, the target mean (its length sets the dimension d; zero for `double-well`).
+        /// b, the target mean (its length sets the dimension d for `gaussian` and `double-well`;
+        /// zero for `double-well`).
         public var mean: [Double] = [0]
         /// A⁻¹, the target covariance, `[d, d]`, symmetric positive definite (`gaussian` only).
         public var covariance: [[Double]] = [[1]]
         /// c ≥ 0, the double well's tilt along x₁ (`double-well` only).
         public var tilt: Double = 0
+        /// d, the dimension of a `random-gaussian` target.
+        public var dimension: Int = 8
+        /// Seed of the random b and A of a `random-gaussian` target, independent of the run's
+        /// `seed`: runs with different seeds share one target.
+        public var seed: Int = 0
+        /// The data set of a `toy` target: one of ``ToyDataset`` (`8gaussians`, …; 2D).
+        public var dataset: String = "8gaussians"
     }
 
     /// The 1D particle (Lagrangian) JKO scheme, method `particle-jko`.
@@ -83,6 +94,9 @@ public struct ExperimentConfig: Equatable, Sendable {
         public var weights: [Double] = [1]
         public var means: [[Double]] = [[0]]
         public var covariances: [[[Double]]] = [[[1]]]
+        /// `mixture`: the weights, means and covariances above; `standard-normal`: N(0, I_d) in
+        /// the config's dimension d (the other start keys are then ignored).
+        public var kind: String = "mixture"
     }
 
     /// What a run writes.
@@ -94,8 +108,19 @@ public struct ExperimentConfig: Equatable, Sendable {
         public var cloudW2Count: Int = 1000
     }
 
-    /// The dimension d, from the target mean.
-    public var dimension: Int { target.mean.count }
+    /// The dimension d: `target.dimension` for a `random-gaussian` target, 2 for a `toy`
+    /// data set, else the length of `target.mean`.
+    public var dimension: Int {
+        switch target.kind {
+        case "random-gaussian": return target.dimension
+        case "toy": return 2
+        default: return target.mean.count
+        }
+    }
+
+    /// Whether ν is a Gaussian known in closed form (`gaussian`, `random-gaussian`): the
+    /// analytic flow and the exact Gaussian JKO apply.
+    public var hasGaussianTarget: Bool { ["gaussian", "random-gaussian"].contains(target.kind) }
 
     /// Time t_k of step k: k·h, or Σ_{j<k} h_j with per-step neural time steps, times d
     /// for the per-dimension neural cost (whose effective step is d·h).

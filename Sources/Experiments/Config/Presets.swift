@@ -9,6 +9,7 @@ public enum Presets {
         ("ou-mixture-2d", "2D bimodal Gaussian-mixture start flowing to an anisotropic Gaussian target: analytic vs mesh JKO and finite volumes", ouMixture2D),
         ("double-well-1d", "1D off-centre Gaussian start on a tilted double well: mass splits between the wells (particle JKO vs finite volumes)", doubleWell1D),
         ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (mesh JKO vs finite volumes)", doubleWell2D),
+        ("ou-nd", "N(0, I) flowing to a seeded random Gaussian in d = 8 (any d with --set target.dimension=D), the Mokrov et al. OU benchmark: analytic vs exact Gaussian JKO", ouND),
     ] + neural
 
     public static var names: [String] { all.map(\.name) }
@@ -89,6 +90,20 @@ public enum Presets {
         c.target = .init(kind: "double-well", mean: [0.0, 0.0], covariance: [[1.0, 0.0], [0.0, 1.0]], tilt: 0.2)
         c.start = .init(weights: [1.0], means: [[0.3, 0.2]], covariances: [[[0.09, 0.0], [0.0, 0.09]]])
         c.grid = .init(lower: -3, upper: 3, cells: 120, substeps: 4, scheme: "bdf2")
+        return c
+    }
+
+    /// The Ornstein–Uhlenbeck benchmark of Mokrov et al. 2021 (and S-JKO's Table 7): start
+    /// N(0, I_d), target N(b, Σ) with a seeded random b ~ N(0, I) and scikit-learn-style SPD Σ
+    /// (``Gaussian/benchmarkTarget(dimension:seed:)``), K = 18 steps of h = 0.05 to t = 0.9.
+    /// Start and target do not commute, so `gaussian-jko` is the general exact step.
+    static var ouND: ExperimentConfig {
+        var c = ExperimentConfig()
+        c.name = "ou-nd"
+        c.methods = ["analytic", "gaussian-jko"]
+        c.flow = .init(timeStep: 0.05, steps: 18)
+        c.target = .init(kind: "random-gaussian", mean: [0.0], covariance: [[1.0]], tilt: 0, dimension: 8, seed: 0)
+        c.start = .init(weights: [1.0], means: [[0.0]], covariances: [[[1.0]]], kind: "standard-normal")
         return c
     }
 }

@@ -55,7 +55,7 @@ public struct RunFigureData {
 
     /// The closed-form Ornstein–Uhlenbeck flow, when the run's target is a Gaussian.
     public var analyticFlow: OrnsteinUhlenbeckFlow? {
-        guard config.target.kind == "gaussian", let start = try? config.startDistribution(),
+        guard config.hasGaussianTarget, let start = try? config.startDistribution(),
               let target = try? config.targetDistribution() else { return nil }
         return try? OrnsteinUhlenbeckFlow(start: start, target: target)
     }

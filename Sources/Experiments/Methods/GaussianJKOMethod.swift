@@ -2,7 +2,7 @@ import GradientFlows
 import NumericalCore
 import Probability
 
-/// The exact JKO iterates of a Gaussian start (commuting case, DESIGN.md §1.1).
+/// The exact JKO iterates of a Gaussian start (any covariance, DESIGN.md §1.1 and `GaussianJKO`).
 public final class GaussianJKOMethod: FlowMethod {
     public let name = "gaussian-jko"
     let jko: GaussianJKO

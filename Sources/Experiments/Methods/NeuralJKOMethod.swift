@@ -35,7 +35,7 @@ public final class NeuralJKOMethod: FlowMethod {
         let prior = try config.startDistribution()
         let target = try config.targetSampler()
         let problem = NeuralJKOProblem(dimension: d, prior: { n, g in prior.sample(count: n, using: &g) },
-                                       target: target, timeSteps: config.neuralTimeSteps)
+                                       target: { n, g in target.sample(count: n, using: &g) }, timeSteps: config.neuralTimeSteps)
         var root = generator
         var streams = root.split(count: 3)
         let map = FlowMap<Float>(dimension: d, noiseSize: settings.noiseSize, width: settings.width,
