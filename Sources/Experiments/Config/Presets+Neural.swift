@@ -1,3 +1,5 @@
+import Probability
+
 /// The neural presets: the neural JKO columns beside the exact ones on the problems of
 /// the exact presets (verification), and the official code's generative toys.
 ///
@@ -16,7 +18,47 @@ extension Presets {
             ("neural-ou-mixture-2d", "Neural S-JKO on the bimodal 2D start of ou-mixture-2d, beside the analytic flow, mesh JKO and finite volumes", neuralOUMixture2D),
             ("neural-double-well-1d", "Neural S-JKO on the 1D tilted double well (target samples from the exact Gibbs sampler), beside particle JKO and finite volumes", neuralDoubleWell1D),
             ("neural-double-well-2d", "Neural S-JKO on the 2D tilted double well, beside mesh JKO and finite volumes", neuralDoubleWell2D),
+            ("neural-ou-nd", "Neural S-JKO on the Mokrov et al. OU benchmark (N(0, I) to a seeded random Gaussian, d = 8, any d with --set target.dimension=D), beside the analytic flow and the exact Gaussian JKO", neuralOUND),
+        ] + ToyDataset.allCases.map { toy in
+            ("toy-\(toy.rawValue)", "Generative toy: S-JKO from N(0, I) to the official code's \(toy.rawValue), with its settings (K = 10, h = 1 per-dimension cost, 5000 iterations per step)", toyPreset(toy))
+        } + [
+            ("toy-8gaussians-uotm", "The K = 1 case of toy-8gaussians (fixed-source UOTM): one step of h = 10, 50000 iterations", toyUOTM),
         ]
+    }
+
+    /// The official S-JKO toy settings (Jae-Moo/Scalable-JKO, toy 2D runs): K = 10, h = 1 with
+    /// the per-dimension cost, 5000 iterations per step, batch 400, Adam β = (0.5, 0.9), learning
+    /// rates 1e-4 (map) and 2e-5 (potential), noise z of dimension 2 with independent z, z′, no R1.
+    static func toyPreset(_ toy: ToyDataset) -> ExperimentConfig {
+        var c = ExperimentConfig()
+        c.name = "toy-\(toy.rawValue)"
+        c.methods = ["neural-sjko"]
+        c.flow = .init(timeStep: 1, steps: 10)
+        c.target.kind = "toy"
+        c.target.dataset = toy.rawValue
+        c.target.mean = [0, 0]
+        c.target.covariance = [[1, 0], [0, 1]]
+        c.start = .init(weights: [1.0], means: [[0.0, 0.0]], covariances: [[[1.0, 0.0], [0.0, 1.0]]], kind: "standard-normal")
+        c.grid = .init(lower: -14, upper: 14, cells: 140, substeps: 4, scheme: "bdf2")
+        c.neural.cost = "per-dimension"
+        c.output.sampleCount = 2000
+        return c
+    }
+
+    static var toyUOTM: ExperimentConfig {
+        var c = toyPreset(.eightGaussians)
+        c.name = "toy-8gaussians-uotm"
+        c.flow = .init(timeStep: 10, steps: 1)
+        c.neural.firstStepIterations = 50_000
+        return c
+    }
+
+    static var neuralOUND: ExperimentConfig {
+        var c = ouND
+        c.name = "neural-ou-nd"
+        c.methods = ["analytic", "gaussian-jko", "neural-sjko"]
+        verificationSettings(&c)
+        return c
     }
 
     /// The overrides of `jko run PRESET --quick`: a size that runs in well under a minute
@@ -27,6 +69,8 @@ extension Presets {
         case "neural-ou-1d":
             return ["neural.first_step_iterations=300", "neural.later_step_iterations=100", "neural.batch_size=500",
                     "neural.fit_sample_count=20000", "particles.count=1000", "output.sample_count=1000", "neural.w2_sample_count=1000"]
+        case let n where n.hasPrefix("toy-"):
+            return ["flow.steps=\(min(named(name)!.flow.steps, 3))", "neural.first_step_iterations=300", "neural.later_step_iterations=200"]
         case let n where n.hasPrefix("neural-"):
             return ["flow.steps=6", "neural.first_step_iterations=300", "neural.later_step_iterations=150",
                     "neural.fit_sample_count=20000", "output.sample_count=1000", "neural.w2_sample_count=500"]
