@@ -24,8 +24,8 @@ import Probability
 /// When S commutes with A, all of B, C, N commute and M = [I + √(I + 4h B S⁻¹)] B⁻¹ / 2, the
 /// commuting formula of DESIGN.md. The fixed point is S = A⁻¹: then C = hAB, with eigenvalues
 /// c = ha(1 + ha), so √(1 + 4c) = 1 + 2ha, N = B and M = I. The iterates differ from the
-/// analytic flow ρ_{kh} by O(h). Cost O(d³): two symmetric eigen-decompositions
-/// (B^{±½} once per target, √(I + 4C) once per step).
+/// analytic flow ρ_{kh} by O(h). Cost O(d³) per step: one symmetric eigen-decomposition for
+/// √(I + 4C) (B^{±½} and B⁻¹ come from one decomposition of B per target).
 public struct GaussianJKO: Sendable {
     /// The target mean b.
     public let targetMean: [Double]

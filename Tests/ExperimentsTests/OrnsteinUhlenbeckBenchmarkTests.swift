@@ -46,9 +46,9 @@ final class OrnsteinUhlenbeckBenchmarkTests: XCTestCase {
         let a = target.precision, b = target.mean, h = config.flow.timeStep
         let initial = [Double](repeating: 0, count: d) + Matrix.identity(d).elements
         let bMatrix = Matrix.identity(d) + h * a
+        var y = initial
         for k in 0...18 {
-            let t = Double(k) * h
-            let y = t == 0 ? initial : try ODEIntegrator().integrate(from: 0, to: t, initial: initial) { _, y, dy in
+            if k > 0 { y = try ODEIntegrator().integrate(from: Double(k - 1) * h, to: Double(k) * h, initial: y) { _, y, dy in
                 for i in 0..<d {
                     var v = 0.0
                     for c in 0..<d { v -= a[i, c] * (y[c] - b[c]) }
@@ -59,7 +59,7 @@ final class OrnsteinUhlenbeckBenchmarkTests: XCTestCase {
                         dy[d + i * d + j] = w
                     }
                 }
-            }
+            } }
             let (mean, covariance) = moments(table, "analytic", row: k, dimension: d)
             assertClose(mean, Array(y[0..<d]), atol: 1e-9, "analytic mean, step \(k)")
             assertClose(covariance.elements, Array(y[d...]), atol: 1e-9, "analytic covariance, step \(k)")
