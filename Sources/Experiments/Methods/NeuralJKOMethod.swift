@@ -54,8 +54,11 @@ public final class NeuralJKOMethod: FlowMethod {
             let iterations = trainer.settings.iterations(ofStep: step - 1)
             let label = "step \(step)/\(config.flow.steps)"
             let progress = self.progress
+            let started = Date()
             let trained = trainer.trainStep(step - 1, progressEvery: 25) { iteration, lv, lt in
-                progress?.update(done: step, detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f", self.name, label, iteration, iterations, lv, lt))
+                let rate = Double(iteration) / max(Date().timeIntervalSince(started), 1e-9)
+                progress?.update(done: step, detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f %.0f it/s", self.name, label,
+                                                            iteration, iterations, lv, lt, rate))
             }
             if case let .diverged(k, iteration, loss, value) = trained.status {
                 throw NeuralJKOError.diverged(method: name, step: k + 1, iteration: iteration, loss: loss, value: value)
@@ -80,8 +83,9 @@ public final class NeuralJKOMethod: FlowMethod {
         if let record {
             state.lossHistory = Matrix(rows: record.potentialLosses.count, columns: 2,
                                        elements: zip(record.potentialLosses, record.mapLosses).flatMap { [Double($0), Double($1)] })
-            state.logLine = String(format: "%@ step %d: %d iterations in %.1f s (%.1f it/s), L_v %.5f, L_T %.5f", name, step,
-                                   record.iterations, record.seconds, record.rate, record.finalPotentialLoss, record.finalMapLoss)
+            state.logLine = String(format: "%@ step %d: %d iterations in %.1f s (%.1f it/s), L_v %.5f, L_T %.5f, resident memory %.1f MiB",
+                                   name, step, record.iterations, record.seconds, record.rate, record.finalPotentialLoss,
+                                   record.finalMapLoss, Double(ResidentMemory.bytes ?? 0) / 1_048_576)
         }
         return state
     }
