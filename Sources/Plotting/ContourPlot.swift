@@ -61,9 +61,16 @@ public struct ContourPlot: PlotElement {
         defer { canvas.setDash([]) }
         for level in levels {
             canvas.setColor(colormap?.color(for: level, in: levelRange) ?? color)
-            for segment in MarchingSquares.segments(values: values, xs: xs, ys: ys, level: level) {
-                canvas.move(to: transform.point(segment.start.x, segment.start.y))
-                canvas.line(to: transform.point(segment.end.x, segment.end.y))
+            if dash.isEmpty {
+                for segment in MarchingSquares.segments(values: values, xs: xs, ys: ys, level: level) {
+                    canvas.move(to: transform.point(segment.start.x, segment.start.y))
+                    canvas.line(to: transform.point(segment.end.x, segment.end.y))
+                }
+            } else {
+                for line in MarchingSquares.polylines(values: values, xs: xs, ys: ys, level: level) {
+                    canvas.move(to: transform.point(line[0].x, line[0].y))
+                    for p in line.dropFirst() { canvas.line(to: transform.point(p.x, p.y)) }
+                }
             }
             canvas.stroke()
         }

@@ -75,7 +75,7 @@ extension RunFigures {
                 axes.xLimits = box[0]
                 axes.yLimits = box[1]
                 axes.equalAspect = true
-                axes.title = row == 0 ? "one-step map Tₖ: ρₖ₋₁ → ρₖ, k = \(step)" : "map from ρ₀ to ρₖ, " + stepTitle(data, step)
+                axes.title = row == 0 ? "one-step map ρₖ₋₁ → ρₖ, k = \(step)" : "map from ρ₀, " + stepTitle(data, step)
                 axes.yLabel = "x₂"
                 if row == 1 { axes.xLabel = "x₁" }
                 axes.legendPlacement = .below
@@ -85,10 +85,29 @@ extension RunFigures {
         return figure
     }
 
-    /// Thick arrows x → T(x) from `starts` `[n, 2]`.
-    private static func arrows(from starts: [[Double]], to ends: [[Double]], color: Color, label: String?) -> QuiverPlot {
-        QuiverPlot(startX: starts.map { $0[0] }, startY: starts.map { $0[1] }, endX: ends.map { $0[0] }, endY: ends.map { $0[1] },
+    /// Thick arrows x → x + f·(T(x) − x) from `starts` `[n, 2]` (f = `magnification`).
+    private static func arrows(from starts: [[Double]], to ends: [[Double]], color: Color, label: String?, magnification f: Double = 1) -> QuiverPlot {
+        QuiverPlot(startX: starts.map { $0[0] }, startY: starts.map { $0[1] },
+                   endX: zip(starts, ends).map { $0[0] + f * ($1[0] - $0[0]) }, endY: zip(starts, ends).map { $0[1] + f * ($1[1] - $0[1]) },
                    color: color, width: 1.3, headLength: 5.5, label: label)
+    }
+
+    /// The factor (1, 2, 5, 10, 20, …) that brings the longest one-step arrow to at most 12 %
+    /// of the box: one JKO step moves mass by O(h), invisible at true length. 1 when the
+    /// arrows are long enough already.
+    static func magnification(starts: [[Double]], ends: [[Double]], box: [Interval]) -> Double {
+        let longest = zip(starts, ends).map { a, b in ((b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1])).squareRoot() }.max() ?? 0
+        let wanted = 0.12 * min(box[0].span, box[1].span)
+        guard longest > 0, wanted / longest > 1.5 else { return 1 }
+        let raw = wanted / longest
+        let decade = pow(10, floor(log10(raw)))
+        return [5.0, 2, 1].map { $0 * decade }.first { $0 <= raw } ?? decade
+    }
+
+    /// Appends "(arrows × f)" to a panel title when f ≠ 1.
+    static func mark(_ axes: Axes, magnification f: Double) {
+        guard f != 1 else { return }
+        axes.title = (axes.title ?? "") + ", arrows ×\(TickFormatter.compact(f))"
     }
 
     /// Gaussian runs: T_k(x) = m_k + M_k(x − m_{k−1}) (GaussianJKO's exact step) and the
@@ -111,8 +130,10 @@ extension RunFigures {
                         axes.add(LinePlot(x: ring.map { $0[0] }, y: ring.map { $0[1] }, color: shade, width: 1.1, label: r == 1 ? label : nil))
                     }
                 }
-                let starts = ellipseGrid(source)
-                axes.add(arrows(from: starts, to: starts.map { map($0) }, color: .ink, label: "x → T(x)"))
+                let starts = ellipseGrid(source), ends = starts.map { map($0) }
+                let f = row == 0 ? magnification(starts: starts, ends: ends, box: data.plotBox()) : 1
+                axes.add(arrows(from: starts, to: ends, color: .ink, label: "x → T(x)", magnification: f))
+                mark(axes, magnification: f)
             }
         }
         return figure
@@ -123,7 +144,7 @@ extension RunFigures {
     static func meshMaps2D(_ data: RunFigureData, steps: [Int]) -> Figure? {
         guard let trajectory = data.lagrangianTrajectory(of: "mesh-jko"), let last = steps.last,
               trajectory.positions.count > last, let triangles = trajectory.triangles else { return nil }
-        let chosen = spreadNodes(trajectory.positions[0], count: 9)
+        let chosen = spreadNodes(trajectory.positions[0], count: 6)
         let figure = mapFigure(data, steps: steps,
                                title: "The moving mesh's own maps (mesh-jko node displacement) of \(data.config.name)")
         let color = MethodStyle.of("mesh-jko").color
@@ -132,9 +153,11 @@ extension RunFigures {
             for row in 0..<2 {
                 let axes = figure[row, column]
                 let source = trajectory.positions[row == 0 ? step - 1 : 0]
-                axes.add(meshLines(nodes, triangles: triangles, color: color.withAlpha(0.35), label: "mesh at step k"))
-                axes.add(arrows(from: chosen.map { source.row($0) }, to: chosen.map { nodes.row($0) }, color: .ink,
-                                label: "node xᵢ → its position at step k"))
+                axes.add(meshLines(nodes, triangles: triangles, color: color.withAlpha(0.22), label: "mesh at step k"))
+                let starts = chosen.map { source.row($0) }, ends = chosen.map { nodes.row($0) }
+                let f = row == 0 ? magnification(starts: starts, ends: ends, box: data.plotBox()) : 1
+                axes.add(arrows(from: starts, to: ends, color: .ink, label: "node xᵢ → its position at step k", magnification: f))
+                mark(axes, magnification: f)
             }
         }
         return figure

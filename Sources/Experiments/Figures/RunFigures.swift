@@ -100,14 +100,14 @@ public enum RunFigures {
     }
 
     /// The target ν ∝ e^{−V} of a 2D run on a `size × size` grid of `box` (normalised on the
-    /// box), as dashed contour lines at 1/7 … 6/7 of its peak.
+    /// box), as dashed contour lines at 1/4, 1/2 and 3/4 of its peak.
     static func targetContours(_ data: RunFigureData, box: [Interval], color: Color, size: Int = 80) -> ContourPlot? {
         guard data.dimension == 2, let potential = try? data.config.potential() else { return nil }
         var values = RunFigureData.grid(size: size, box: box) { p in p.withUnsafeBufferPointer { -potential.value(at: $0.baseAddress!) } }
         let top = values.elements.max() ?? 0
         for k in values.elements.indices { values.elements[k] = exp(values.elements[k] - top) }
-        return ContourPlot(values: values, x: box[0], y: box[1], levels: (1...6).map { Double($0) / 7 }, color: color,
-                           width: 0.9, dash: [3, 2.5], label: "target ν (dashed)")
+        return ContourPlot(values: values, x: box[0], y: box[1], levels: [0.25, 0.5, 0.75], color: color,
+                           width: 1.0, dash: [4, 3], label: "target ν (dashed)")
     }
 
     /// "t = 0.25 (k = 5)".
