@@ -22,7 +22,7 @@ public struct MethodStyle: Equatable, Sendable {
         "mesh-jko": MethodStyle(color: Color.okabeIto[6], dash: [6, 2, 1.5, 2], marker: .invertedTriangle),
         "grid-jko": MethodStyle(color: Color.okabeIto[2], dash: [3, 2], marker: .plus),
         "neural-sjko": MethodStyle(color: Color.okabeIto[7], dash: [], marker: .cross),
-        "neural-chain": MethodStyle(color: Color(hex: "B8A000")!, dash: [1.5, 1.5], marker: .square),
+        "neural-chain": MethodStyle(color: Color.okabeIto[4], dash: [1.5, 1.5], marker: .square),
     ]
 
     /// Looks for unknown methods, handed out in order of first appearance in a run.

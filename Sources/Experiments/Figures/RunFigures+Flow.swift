@@ -30,14 +30,12 @@ extension RunFigures {
         for i in stride(from: every / 2, to: n, by: every) {
             axes.add(LinePlot(x: trajectory.positions.map { $0[i, 0] }, y: times, color: Color.white.withAlpha(0.85), width: 0.9))
         }
-        axes.add(LinePlot(x: [], y: [], color: .white, width: 0.9, label: "particle path xᵢ(t)"))
         axes.colorBar = ColorBar(colormap: .magma, range: Interval(0, top), label: "ρₜ(x) of particle-jko (early peak clipped)")
-        axes.title = "paths over the space–time density"
+        axes.title = "white: particle paths xᵢ(t) over the space–time density"
         axes.xLabel = "x"
         axes.yLabel = "time t"
         axes.xLimits = box
         axes.background = .black
-        axes.legendPlacement = .below
         return figure
     }
 
@@ -82,10 +80,12 @@ extension RunFigures {
         }
         // One length scale: the fastest arrow spans 1.3 lattice cells.
         let fastest = velocities.flatMap { $0.velocity.map { ($0[0] * $0[0] + $0[1] * $0[1]).squareRoot() } }.max() ?? 1
-        let scale = 1.3 * min(box[0].span, box[1].span) / 13 / max(fastest, 1e-12)
+        let raw = 1.3 * min(box[0].span, box[1].span) / 13 / max(fastest, 1e-12)
+        let decade = pow(10, floor(log10(raw)))
+        let scale = [5.0, 2, 1].map { $0 * decade }.first { $0 <= raw } ?? decade
         let figure = makeFigure(rows: 1, columns: 2 + steps.count,
                                 title: "Potential, target and velocity −∇(V + log ρₜ) of \(data.config.name); arrows: velocity × \(TickFormatter.compact(scale)) time units",
-                                panelWidth: 2.5, panelHeight: panelHeight(width: 2.5, box: box) + 0.1)
+                                panelWidth: 3.1, panelHeight: panelHeight(width: 3.1, box: box) + 0.1)
         let vPanel = figure[0, 0]
         let vRange = Interval(potentialGrid.elements.min() ?? 0, sortedQuantile(potentialGrid.elements, 0.9))
         vPanel.add(Heatmap(values: potentialGrid, x: box[0], y: box[1], colormap: .magma.reversed, range: vRange))
@@ -104,14 +104,14 @@ extension RunFigures {
             let axes = figure[0, 2 + column]
             let (scaled, peaks) = DensityScaling.perPanel.apply(to: [field.density])
             axes.add(Heatmap(values: scaled[0], x: box[0], y: box[1], colormap: .viridis, range: Interval(0, 1)))
-            if var dashed = targetContours(data, box: box, color: Color.white.withAlpha(0.8)) {
+            if var dashed = targetContours(data, box: box, color: Color.lightGray.withAlpha(0.55)) {
                 dashed.label = nil
                 axes.add(dashed)
             }
             axes.add(QuiverPlot(startX: field.starts.map { $0[0] }, startY: field.starts.map { $0[1] },
                                 endX: zip(field.starts, field.velocity).map { $0[0] + scale * $1[0] },
                                 endY: zip(field.starts, field.velocity).map { $0[1] + scale * $1[1] },
-                                color: .white, width: 1.2, headLength: 4.5))
+                                color: .white, width: 1.4, headLength: 5))
             axes.title = stepTitle(data, step) + ", peak " + String(format: "%.3g", peaks[0])
             if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: Interval(0, 1), label: "ρₜ / panel peak") }
         }
