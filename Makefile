@@ -44,9 +44,11 @@ test: setup
 
 # Every figure in figures/ from its recipe (fixed seeds): one command after any change.
 # Built with the test flags, so that after 'make test' (as in CI) nothing recompiles.
+FIGURE_BUILD ?= swift build -c release $(ARCH_FLAGS) -Xswiftc -enable-testing --product jko
 figures: setup
-	swift build -c release $(ARCH_FLAGS) -Xswiftc -enable-testing --product jko
-	$(JKO) figure --all --out figures
+	$(FIGURE_BUILD)
+	@mkdir -p .build; start=$$(date +%s); $(JKO) figure --all --out figures > .build/figures.log || { cat .build/figures.log; exit 1; }; \
+	  echo "regenerated $$(grep -c '^wrote' .build/figures.log) figures in $$(( $$(date +%s) - start )) s"
 
 # CI: the committed figures must be what the code draws now.
 check-figures: figures

@@ -32,6 +32,7 @@ extension RunFigures {
             }
             curves.colorBar = ColorBar(colormap: .viridis, range: timeRange, label: "time t")
             curves.legendPlacement = .below
+            curves.showsLegend = row == 0
             curves.title = "\(RunFigureData.title(of: method)) (\(source))"
             curves.xLabel = "x"
             curves.yLabel = "ρₜ(x)"

@@ -46,7 +46,9 @@ extension RunFigures {
             for (method, name) in panel.curves {
                 // A log axis cannot show the zero gap of step 0: leave non-positive values out.
                 let values = table.column(name)!.map { $0 > 0 ? $0 : .nan }
-                axes.add(methodLine(method, in: data, x: steps, y: values, label: metricLabel(name)))
+                // A pair "A vs B" takes B's marker, so two pairs of one A stay apart.
+                let partner = name.hasSuffix("_vs_\(reference)") ? nil : name.range(of: "_vs_").map { String(name[$0.upperBound...]).replacingOccurrences(of: "_", with: "-") }
+                axes.add(methodLine(method, in: data, x: steps, y: values, label: metricLabel(name), markerOf: partner))
             }
             axes.yScaleKind = .log
             axes.showsGrid = true

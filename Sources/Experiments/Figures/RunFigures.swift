@@ -92,11 +92,14 @@ public enum RunFigures {
     }
 
     /// The line of a method in a line panel: its colour, dash and marker (`MethodStyle`).
+    /// `markerOf`: a second method whose marker the line takes (pairs "A vs B": A's colour and
+    /// dash, B's marker).
     static func methodLine(_ method: String, in data: RunFigureData, x: [Double], y: [Double], label: String?,
-                           width: Double = 1.6, markers: Bool = true) -> LinePlot {
+                           width: Double = 1.6, markers: Bool = true, markerOf second: String? = nil) -> LinePlot {
         let style = MethodStyle.of(method, index: data.methods.firstIndex(of: method) ?? 0)
+        let marker = second.map { MethodStyle.of($0, index: data.methods.firstIndex(of: $0) ?? 0).marker } ?? style.marker
         return LinePlot(x: x, y: y, color: style.color, width: width, dash: style.dash, label: label,
-                        marker: markers ? style.marker : nil, markerRadius: 2.4)
+                        marker: markers ? marker : nil, markerRadius: 2.4)
     }
 
     /// The target ν ∝ e^{−V} of a 2D run on a `size × size` grid of `box` (normalised on the
