@@ -39,6 +39,10 @@ extension RunFigures {
         for (method, values, source) in kl {
             energy.add(methodLine(method, in: data, x: times, y: values.map { $0 > 0 ? $0 : .nan },
                                   label: "\(RunFigureData.title(of: method)) (\(source))"))
+            // A discrete F that drops to ≤ 0 is no longer a KL (e.g. a degenerate mesh): say where.
+            if let bad = values.indices.first(where: { values[$0] <= 0 }) {
+                energy.add(LegendNote("\(method): F ≤ 0 from t = \(TickFormatter.compact(times[bad])) on (not drawn)"))
+            }
         }
         energy.yScaleKind = .log
         energy.showsGrid = true

@@ -39,7 +39,8 @@ extension RunFigures {
         return figure
     }
 
-    /// 2D: the potential V and the target ν ∝ e^{−V}, then ρ_t of the reference at chosen steps
+    /// 2D: the potential V and the target ν ∝ e^{−V}, then ρ_t (of the smoothest method: closed
+    /// form, else finite volumes, else the reference) at chosen steps
     /// with arrows of the Fokker–Planck velocity u = −∇(V + log ρ_t) (the particles' mean
     /// velocity) on a 13 × 13 lattice where ρ_t exceeds 3 % of its peak; one length scale for
     /// all arrows (stated in the title, set by the 80 % quantile of the speeds), so arrows
@@ -48,12 +49,15 @@ extension RunFigures {
         guard let potential = try? data.config.potential() else { return nil }
         let box = data.plotBox()
         let steps = Array(data.chosenSteps(count: options.snapshotCount).prefix(3))
+        // ∇ log ρ needs a smooth density: a closed form or a finite-volume grid before a mesh's
+        // piecewise-constant one (whose jumps would read as huge velocities).
+        let smooth = ["analytic", "gaussian-jko", "finite-volume", "grid-jko"].first { data.methods.contains($0) } ?? data.reference
         let size = 100
         func v(_ p: [Double]) -> Double { p.withUnsafeBufferPointer { potential.value(at: $0.baseAddress!) } }
         let potentialGrid = RunFigureData.grid(size: size, box: box, v)
         var velocities: [(starts: [[Double]], velocity: [[Double]], density: Matrix)] = []
         for step in steps {
-            guard let density = data.density(data.reference, step: step) else { return nil }
+            guard let density = data.density(smooth, step: step) else { return nil }
             let grid = RunFigureData.grid(size: size, box: box, density.evaluate)
             let peak = grid.elements.max() ?? 0
             var starts: [[Double]] = [], velocity: [[Double]] = []
@@ -86,7 +90,7 @@ extension RunFigures {
         let decade = pow(10, floor(log10(raw)))
         let scale = [5.0, 2, 1].map { $0 * decade }.first { $0 <= raw } ?? decade
         let figure = makeFigure(rows: 1, columns: 2 + steps.count,
-                                title: "Potential, target and velocity −∇(V + log ρₜ) of \(data.config.name); arrows: velocity × \(TickFormatter.compact(scale)) time units",
+                                title: "Potential, target and velocity −∇(V + log ρₜ) of \(data.config.name) (ρₜ of \(RunFigureData.title(of: smooth))); arrows: velocity × \(TickFormatter.compact(scale))",
                                 panelWidth: 3.1, panelHeight: panelHeight(width: 3.1, box: box) + 0.1)
         let vPanel = figure[0, 0]
         let vRange = Interval(potentialGrid.elements.min() ?? 0, sortedQuantile(potentialGrid.elements, 0.9))

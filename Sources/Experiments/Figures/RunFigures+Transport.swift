@@ -63,7 +63,7 @@ extension RunFigures {
     /// A figure of 2 × steps panels for maps: rows "one-step map" and "map from ρ₀".
     private static func mapFigure(_ data: RunFigureData, steps: [Int], title: String) -> Figure {
         let box = data.plotBox()
-        let figure = makeFigure(rows: 2, columns: steps.count, title: title,
+        let figure = makeFigure(rows: 2, columns: steps.count, title: title + "; top: one-step maps, bottom: maps from ρ₀",
                                 panelWidth: 3.0, panelHeight: panelHeight(width: 3.0, box: box) + 0.1)
         for (column, step) in steps.enumerated() {
             for row in 0..<2 {
@@ -75,7 +75,7 @@ extension RunFigures {
                 axes.xLimits = box[0]
                 axes.yLimits = box[1]
                 axes.equalAspect = true
-                axes.title = row == 0 ? "one-step map ρₖ₋₁ → ρₖ, k = \(step)" : "map from ρ₀, " + stepTitle(data, step)
+                axes.title = row == 0 ? "one step ρₖ₋₁ → ρₖ, k = \(step)" : "from ρ₀, " + stepTitle(data, step)
                 axes.yLabel = "x₂"
                 if row == 1 { axes.xLabel = "x₁" }
                 axes.legendPlacement = .below
@@ -118,7 +118,7 @@ extension RunFigures {
               let last = steps.last, let oneStep = try? TransportMaps.gaussianJKOSteps(jko, from: start, stepCount: last) else { return nil }
         let fromStart = TransportMaps.composed(oneStep)
         let figure = mapFigure(data, steps: steps,
-                               title: "Exact Gaussian JKO maps of \(data.config.name): T(x) = m′ + M(x − m), closed form (DESIGN.md §1.1)")
+                               title: "Exact Gaussian JKO maps T(x) = m′ + M(x − m) of \(data.config.name)")
         let color = MethodStyle.of("gaussian-jko").color
         for (column, step) in steps.enumerated() {
             for (row, map) in [oneStep[step - 1], fromStart[step - 1]].enumerated() {
@@ -146,14 +146,14 @@ extension RunFigures {
               trajectory.positions.count > last, let triangles = trajectory.triangles else { return nil }
         let chosen = spreadNodes(trajectory.positions[0], count: 6)
         let figure = mapFigure(data, steps: steps,
-                               title: "The moving mesh's own maps (mesh-jko node displacement) of \(data.config.name)")
+                               title: "mesh-jko's own maps (its nodes' displacement) of \(data.config.name)")
         let color = MethodStyle.of("mesh-jko").color
         for (column, step) in steps.enumerated() {
             let nodes = trajectory.positions[step]
             for row in 0..<2 {
                 let axes = figure[row, column]
                 let source = trajectory.positions[row == 0 ? step - 1 : 0]
-                axes.add(meshLines(nodes, triangles: triangles, color: color.withAlpha(0.22), label: "mesh at step k"))
+                axes.add(meshLines(nodes, triangles: triangles, color: color.withAlpha(0.16), label: "mesh at step k"))
                 let starts = chosen.map { source.row($0) }, ends = chosen.map { nodes.row($0) }
                 let f = row == 0 ? magnification(starts: starts, ends: ends, box: data.plotBox()) : 1
                 axes.add(arrows(from: starts, to: ends, color: .ink, label: "node xᵢ → its position at step k", magnification: f))
@@ -167,7 +167,7 @@ extension RunFigures {
     /// the exact discrete OT matching of 300 reference samples.
     static func discreteMaps2D(_ data: RunFigureData, steps: [Int]) -> Figure? {
         let figure = mapFigure(data, steps: steps,
-                               title: "Discrete OT maps between 300 reference samples of \(data.config.name) (no map of its own in this run)")
+                               title: "Discrete OT between 300 reference samples of \(data.config.name) (no map of its own)")
         for (column, step) in steps.enumerated() {
             for row in 0..<2 {
                 guard let a = data.samples(data.reference, step: row == 0 ? step - 1 : 0), let b = data.samples(data.reference, step: step) else { continue }
