@@ -2,16 +2,18 @@ SHELL := /bin/bash
 # JKOKit — set-up in two commands:
 #   make demo   install missing Debian packages, build in release, run the default experiment
 #   make test   same set-up, then the whole test suite (release build, -enable-testing)
-# Also: make bench (every benchmark suite, release), make build, make clean.
+# Also: make bench (every benchmark suite, release), make build, make clean,
+#   make figures (regenerate every fast figure recipe into figures/),
+#   make check-figures (regenerate them and fail when figures/ differs from the commit).
 
-DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist
+DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev
 # Hand kernels need AVX2/FMA to vectorise (swiftc's default x86-64 target is SSE2 only).
 ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -target-cpu -Xswiftc haswell,)
 RELEASE := swift build -c release $(ARCH_FLAGS)
 JKO := .build/release/jko
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench clean figures check-figures
 
 # Installs only what is missing (idempotent): dpkg-query decides, apt-get runs only then.
 setup:
@@ -39,6 +41,20 @@ test: setup
 	  failed=$$(echo "$$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/'); \
 	  skipped=$$(echo "$$summary" | grep -oE '[0-9]+ tests? skipped' | grep -oE '^[0-9]+' || echo 0); \
 	  echo "tests: $$((total - failed - skipped)) passed, $$failed failed, $$skipped skipped"; exit $$status
+
+# Every figure in figures/ from its recipe (fixed seeds): one command after any change.
+# Built with the test flags, so that after 'make test' (as in CI) nothing recompiles.
+FIGURE_BUILD ?= swift build -c release $(ARCH_FLAGS) -Xswiftc -enable-testing --product jko
+figures: setup
+	$(FIGURE_BUILD)
+	@mkdir -p .build; start=$$(date +%s); $(JKO) figure --all --out figures > .build/figures.log || { cat .build/figures.log; exit 1; }; \
+	  echo "regenerated $$(grep -c '^wrote' .build/figures.log) figures in $$(( $$(date +%s) - start )) s"
+
+# CI: the committed figures must be what the code draws now.
+check-figures: figures
+	@git diff --stat --exit-code -- figures/ || { echo "figures/ is out of date with the code: run 'make figures' and commit the result"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- figures/); \
+	  if [ -n "$$untracked" ]; then echo "new figures not committed: $$untracked"; exit 1; fi
 
 bench: build
 	@for s in $$($(JKO) bench | cut -d: -f1); do $(JKO) bench $$s || exit 1; done

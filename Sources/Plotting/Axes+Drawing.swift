@@ -199,6 +199,13 @@ extension Axes {
                 canvas.setDash(dash)
                 canvas.strokePolyline([Point(x: left, y: centreY), Point(x: left + swatchWidth, y: centreY)])
                 canvas.setDash([])
+            case let .lineWithMarker(color, width, dash, marker):
+                canvas.setColor(color)
+                canvas.setLineWidth(width)
+                canvas.setDash(dash)
+                canvas.strokePolyline([Point(x: left, y: centreY), Point(x: left + swatchWidth, y: centreY)])
+                canvas.setDash([])
+                marker.draw(on: canvas, center: Point(x: left + swatchWidth / 2, y: centreY), radius: min(3, rowHeight * 0.3))
             case let .marker(color, radius):
                 canvas.setColor(color)
                 canvas.addCircle(center: Point(x: left + swatchWidth / 2, y: centreY), radius: radius)

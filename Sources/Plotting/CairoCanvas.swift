@@ -10,9 +10,12 @@ import NumericalCore
 /// w·72 × h·72 points.
 public final class CairoCanvas: Canvas {
     private let context: OpaquePointer
+    /// Factor on every stroke width and dash length (`FigureStyle.lineScale`).
+    private let lineScale: Double
 
-    init(context: OpaquePointer) {
+    init(context: OpaquePointer, lineScale: Double = 1) {
         self.context = context
+        self.lineScale = lineScale
         cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_cap(context, CAIRO_LINE_CAP_BUTT)
         if let options = cairo_font_options_create() {
@@ -30,10 +33,10 @@ public final class CairoCanvas: Canvas {
         cairo_set_source_rgba(context, color.red, color.green, color.blue, color.alpha)
     }
 
-    public func setLineWidth(_ width: Double) { cairo_set_line_width(context, width) }
+    public func setLineWidth(_ width: Double) { cairo_set_line_width(context, width * lineScale) }
 
     public func setDash(_ lengths: [Double]) {
-        lengths.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
+        lengths.map { $0 * lineScale }.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
     }
 
     public func move(to point: Point) { cairo_move_to(context, point.x, point.y) }
@@ -189,6 +192,10 @@ extension Figure {
             drawVector(on: surface)
         case .pdf:
             surface = cairo_pdf_surface_create_for_stream(appendToSink, closure, width * 72, height * 72)
+            // A fixed creation date (Cairo 1.16 stamps the current time): the same figure gives
+            // the same bytes, so committed PDFs only change when the drawing does.
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z")
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "JKOKit")
             drawVector(on: surface)
         }
         cairo_surface_finish(surface)
@@ -214,12 +221,12 @@ extension Figure {
         let context = cairo_create(surface)!
         defer { cairo_destroy(context) }
         cairo_scale(context, dpi / 72, dpi / 72)
-        draw(on: CairoCanvas(context: context))
+        draw(on: CairoCanvas(context: context, lineScale: style.lineScale))
     }
 
     private func drawVector(on surface: OpaquePointer) {
         let context = cairo_create(surface)!
         defer { cairo_destroy(context) }
-        draw(on: CairoCanvas(context: context))
+        draw(on: CairoCanvas(context: context, lineScale: style.lineScale))
     }
 }

@@ -49,6 +49,13 @@ public struct Color: Equatable, Sendable {
     /// Dark gray for text and axis lines (softer than black).
     public static let ink = Color(red: 0.15, green: 0.15, blue: 0.15)
 
+    /// The eight colours of Okabe & Ito (2008), distinguishable under the common colour-vision
+    /// deficiencies: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish
+    /// purple. Figures give each method one of them (see the method styles of Experiments).
+    public static let okabeIto: [Color] = [
+        "000000", "E69F00", "56B4E9", "009E73", "F0E442", "0072B2", "D55E00", "CC79A7",
+    ].map { Color(hex: $0)! }
+
     /// The ten categorical colours of matplotlib's default cycle (Tableau 10).
     public static let categorical: [Color] = [
         "1f77b4", "ff7f0e", "2ca02c", "d62728", "9467bd", "8c564b", "e377c2", "7f7f7f", "bcbd22", "17becf",

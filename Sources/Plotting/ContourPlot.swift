@@ -15,9 +15,14 @@ public struct ContourPlot: PlotElement {
     /// Colours the levels by their value over the levels' range.
     public var colormap: Colormap?
     public var width: Double
+    /// Dash pattern in points (empty: solid); dashed contours mark a target density.
+    public var dash: [Double]
+    public var label: String?
 
     public init(values: Matrix, x: Interval, y: Interval, levels: [Double], color: Color = .white,
-                colormap: Colormap? = nil, width: Double = 0.8) {
+                colormap: Colormap? = nil, width: Double = 0.8, dash: [Double] = [], label: String? = nil) {
+        self.dash = dash
+        self.label = label
         self.values = values
         self.x = x
         self.y = y
@@ -36,6 +41,10 @@ public struct ContourPlot: PlotElement {
     public var xBounds: Interval? { x }
     public var yBounds: Interval? { y }
 
+    public var legendEntry: LegendEntry? {
+        label.map { LegendEntry(label: $0, swatch: .line(color: color, width: width, dash: dash)) }
+    }
+
     /// Cell-centre coordinates along x and y.
     public var centres: (xs: [Double], ys: [Double]) {
         let dx = x.span / Double(values.columns)
@@ -48,11 +57,20 @@ public struct ContourPlot: PlotElement {
         let (xs, ys) = centres
         let levelRange = Interval.enclosing(levels) ?? Interval(0, 1)
         canvas.setLineWidth(width)
+        canvas.setDash(dash)
+        defer { canvas.setDash([]) }
         for level in levels {
             canvas.setColor(colormap?.color(for: level, in: levelRange) ?? color)
-            for segment in MarchingSquares.segments(values: values, xs: xs, ys: ys, level: level) {
-                canvas.move(to: transform.point(segment.start.x, segment.start.y))
-                canvas.line(to: transform.point(segment.end.x, segment.end.y))
+            if dash.isEmpty {
+                for segment in MarchingSquares.segments(values: values, xs: xs, ys: ys, level: level) {
+                    canvas.move(to: transform.point(segment.start.x, segment.start.y))
+                    canvas.line(to: transform.point(segment.end.x, segment.end.y))
+                }
+            } else {
+                for line in MarchingSquares.polylines(values: values, xs: xs, ys: ys, level: level) {
+                    canvas.move(to: transform.point(line[0].x, line[0].y))
+                    for p in line.dropFirst() { canvas.line(to: transform.point(p.x, p.y)) }
+                }
             }
             canvas.stroke()
         }

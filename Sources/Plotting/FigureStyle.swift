@@ -18,8 +18,22 @@ public struct FigureStyle: Equatable, Sendable {
     public var textColor = Color.ink
     public var axisColor = Color.ink
     public var gridColor = Color(red: 0.9, green: 0.9, blue: 0.9)
+    /// Factor on every stroke width and dash length the elements ask for (1 on paper).
+    public var lineScale = 1.0
 
     public init() {}
+
+    /// The defaults: a figure read at 100 % on paper or a screen.
+    public static let paper = FigureStyle()
+
+    /// For slides: text 1.5× larger (12 pt ticks, 13.5 pt labels), strokes 1.6× wider, so a
+    /// figure shown at half its size on a projector still reads at about the paper sizes.
+    public static var talk: FigureStyle {
+        var s = FigureStyle().scaled(by: 1.5)
+        s.axisLineWidth = 1.0
+        s.lineScale = 1.6
+        return s
+    }
 
     /// Every font size and spacing multiplied by `factor` (for posters or thumbnails).
     public func scaled(by factor: Double) -> FigureStyle {

@@ -8,10 +8,15 @@ public struct LinePlot: PlotElement {
     /// Dash pattern in points (empty: solid).
     public var dash: [Double]
     public var label: String?
+    /// A marker at every point (nil: none), of `markerRadius` points.
+    public var marker: MarkerShape?
+    public var markerRadius: Double
 
     public init(x: [Double], y: [Double], color: Color = .categorical(0), width: Double = 1.5,
-                dash: [Double] = [], label: String? = nil) {
+                dash: [Double] = [], label: String? = nil, marker: MarkerShape? = nil, markerRadius: Double = 2.6) {
         precondition(x.count == y.count, "a line needs as many x as y values (\(x.count) vs \(y.count))")
+        self.marker = marker
+        self.markerRadius = markerRadius
         self.x = x
         self.y = y
         self.color = color
@@ -24,7 +29,10 @@ public struct LinePlot: PlotElement {
     public var yBounds: Interval? { Interval.enclosing(y) }
 
     public var legendEntry: LegendEntry? {
-        label.map { LegendEntry(label: $0, swatch: .line(color: color, width: width, dash: dash)) }
+        label.map { text in
+            if let marker { return LegendEntry(label: text, swatch: .lineWithMarker(color: color, width: width, dash: dash, marker: marker)) }
+            return LegendEntry(label: text, swatch: .line(color: color, width: width, dash: dash))
+        }
     }
 
     public func pointCount(in box: Rect, transform: PlotTransform) -> Int {
@@ -32,6 +40,16 @@ public struct LinePlot: PlotElement {
     }
 
     public func draw(on canvas: Canvas, transform: PlotTransform) {
+        drawLine(on: canvas, transform: transform)
+        guard let marker else { return }
+        canvas.setColor(color)
+        for i in x.indices {
+            let p = transform.point(x[i], y[i])
+            if p.x.isFinite, p.y.isFinite { marker.draw(on: canvas, center: p, radius: markerRadius) }
+        }
+    }
+
+    private func drawLine(on canvas: Canvas, transform: PlotTransform) {
         canvas.setColor(color)
         canvas.setLineWidth(width)
         canvas.setDash(dash)

@@ -36,6 +36,37 @@ public enum MarchingSquares {
         return result
     }
 
+    /// The segments joined into polylines (so a dash pattern runs along a whole contour line
+    /// instead of restarting in every cell). Neighbouring cells compute a shared edge's crossing
+    /// from the same two corner values in the same order, so joined ends match exactly.
+    public static func polylines(values: Matrix, xs: [Double], ys: [Double], level: Double) -> [[(x: Double, y: Double)]] {
+        let pieces = segments(values: values, xs: xs, ys: ys, level: level)
+        struct Key: Hashable { let x: UInt64, y: UInt64 }
+        func key(_ p: (x: Double, y: Double)) -> Key { Key(x: p.x.bitPattern, y: p.y.bitPattern) }
+        var ends: [Key: [Int]] = [:]
+        for (k, s) in pieces.enumerated() {
+            ends[key(s.start), default: []].append(k)
+            ends[key(s.end), default: []].append(k)
+        }
+        var used = [Bool](repeating: false, count: pieces.count)
+        var lines: [[(x: Double, y: Double)]] = []
+        func extend(_ line: inout [(x: Double, y: Double)]) {
+            while let last = line.last, let next = ends[key(last)]?.first(where: { !used[$0] }) {
+                used[next] = true
+                line.append(key(pieces[next].start) == key(last) ? pieces[next].end : pieces[next].start)
+            }
+        }
+        for k in pieces.indices where !used[k] {
+            used[k] = true
+            var forward = [pieces[k].start, pieces[k].end]
+            extend(&forward)
+            var backward = [pieces[k].start]
+            extend(&backward)
+            lines.append(backward.dropFirst().reversed() + forward)
+        }
+        return lines
+    }
+
     /// Cell (i, j) has corners c0 = (j, i), c1 = (j+1, i), c2 = (j+1, i+1), c3 = (j, i+1);
     /// edges e0 = c0–c1 (bottom), e1 = c1–c2 (right), e2 = c3–c2 (top), e3 = c0–c3 (left).
     private static func appendSegments(values: Matrix, xs: [Double], ys: [Double], i: Int, j: Int,

@@ -40,6 +40,8 @@ extension PlotElement {
 public struct LegendEntry: Equatable, Sendable {
     public enum Swatch: Equatable, Sendable {
         case line(color: Color, width: Double, dash: [Double])
+        /// A line sample with a marker in its middle.
+        case lineWithMarker(color: Color, width: Double, dash: [Double], marker: MarkerShape)
         case marker(color: Color, radius: Double)
         case patch(color: Color)
         /// Text only (e.g. "… 12 more").
@@ -53,4 +55,18 @@ public struct LegendEntry: Equatable, Sendable {
         self.label = label
         self.swatch = swatch
     }
+}
+
+/// A legend line with no drawing: a note such as "exact metric, no sampling floor".
+public struct LegendNote: PlotElement {
+    public var label: String
+
+    public init(_ label: String) {
+        self.label = label
+    }
+
+    public var xBounds: Interval? { nil }
+    public var yBounds: Interval? { nil }
+    public var legendEntry: LegendEntry? { LegendEntry(label: label, swatch: .none) }
+    public func draw(on canvas: Canvas, transform: PlotTransform) {}
 }

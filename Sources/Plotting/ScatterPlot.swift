@@ -14,9 +14,11 @@ public struct ScatterPlot: PlotElement {
     /// Marker opacity in [0, 1].
     public var alpha: Double
     public var label: String?
+    public var marker: MarkerShape
 
     public init(x: [Double], y: [Double], color: Color = .categorical(0), colors: [Color]? = nil,
-                radius: Double = 1.5, alpha: Double = 0.6, label: String? = nil) {
+                radius: Double = 1.5, alpha: Double = 0.6, label: String? = nil, marker: MarkerShape = .circle) {
+        self.marker = marker
         precondition(x.count == y.count, "a scatter needs as many x as y values (\(x.count) vs \(y.count))")
         precondition(colors == nil || colors!.count == x.count, "one colour per point")
         self.x = x
@@ -45,8 +47,12 @@ public struct ScatterPlot: PlotElement {
             let p = transform.point(x[i], y[i])
             guard p.x.isFinite, p.y.isFinite else { continue }
             if let colors { canvas.setColor(colors[i].withAlpha(alpha)) }
-            canvas.addCircle(center: p, radius: radius)
-            canvas.fill()
+            if marker == .circle {
+                canvas.addCircle(center: p, radius: radius)
+                canvas.fill()
+            } else {
+                marker.draw(on: canvas, center: p, radius: radius)
+            }
         }
     }
 }

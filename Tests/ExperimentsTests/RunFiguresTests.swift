@@ -63,8 +63,10 @@ final class RunFiguresTests: XCTestCase {
             let folder = try RunFolder.create(at: root.appendingPathComponent(preset), force: false)
             try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "test")
             let written = try RunFigures.writeAll(run: folder.url, format: .png)
-            XCTAssertEqual(Set(written.map { $0.deletingPathExtension().lastPathComponent }),
-                           ["density-trajectory", "transport-maps", "samples", "metrics"], preset)
+            let expected: Set<String> = preset == "ou-2d"
+                ? ["density-trajectory", "transport-maps", "samples", "metrics", "energy", "velocity-field"]
+                : ["density-trajectory", "transport-maps", "samples", "metrics", "energy", "lagrangian-paths"]
+            XCTAssertEqual(Set(written.map { $0.deletingPathExtension().lastPathComponent }), expected, preset)
             let data = try RunFigureData(folder: folder)
             for kind in [RunFigures.Kind.densityTrajectory, .transportMaps, .samples, .metrics] {
                 let pixels = try XCTUnwrap(RunFigures.figure(kind, of: data)).rasterize()

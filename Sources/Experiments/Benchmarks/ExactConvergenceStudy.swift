@@ -13,7 +13,15 @@ import Probability
 /// - Finite volumes in Δx: BDF2 with Δt = 1e-3 to T = 0.5 on [−6, 6], 40 … 640 cells;
 ///   L¹ error against the analytic density (order ≈ 2 expected).
 enum ExactConvergenceStudy {
-    static func run(_ report: inout BenchmarkReport, quick: Bool) throws {
+    /// One study: the errors at each value of the refined parameter (h, 1/N or Δx).
+    struct Series {
+        let parameter: [Double]
+        let errors: [Double]
+        var order: Double { ExactConvergenceStudy.order(parameter, errors) }
+    }
+
+    /// The three studies' errors (also drawn by the `exact-convergence` figure recipe).
+    static func measure(quick: Bool) throws -> (inH: Series, inInverseN: Series, inDx: Series, particleCount: Int, counts: [Int], cells: [Int]) {
         let target = try Gaussian(mean: [0], standardDeviation: 1)
         let start = try Gaussian(mean: [1.5], standardDeviation: 0.5)
         let potential = QuadraticPotential(target: target)
@@ -30,8 +38,6 @@ enum ExactConvergenceStudy {
             let ds = last.variance.squareRoot() - flow.covariance(at: horizon)[0, 0].squareRoot()
             errors.append((dm * dm + ds * ds).squareRoot())
         }
-        report.add("particle_order_in_h", order(steps, errors), unit: "", goal: "[0.8, 1.3]")
-        report.notes.append("particle JKO vs analytic, T = 0.4, N = \(particleCount): h = \(steps), errors \(errors.map { String(format: "%.3g", $0) })")
 
         let counts = quick ? [500, 1000] : [500, 1000, 2000, 4000, 8000]
         let exact = try GaussianJKO(target: target, timeStep: 0.1).iterates(from: start, stepCount: 5)[5]
@@ -41,8 +47,6 @@ enum ExactConvergenceStudy {
             let last = try jko.flow(from: ParticleState1D(particleCount: n, start: GaussianMixture(start)), stepCount: 5)[5]
             varianceErrors.append(abs(last.variance - exact.covariance[0, 0]))
         }
-        report.add("particle_order_in_inverse_n", order(counts.map { 1 / Double($0) }, varianceErrors), unit: "")
-        report.notes.append("particle JKO vs Gaussian JKO iterate 5 (h = 0.1), variance error: N = \(counts), errors \(varianceErrors.map { String(format: "%.3g", $0) })")
 
         let cellCounts = quick ? [40, 80] : [40, 80, 160, 320, 640]
         var l1 = [Double](), spacings = [Double]()
@@ -55,8 +59,18 @@ enum ExactConvergenceStudy {
             l1.append(grid.l1Distance(state.density, exactDensity))
             spacings.append(grid.spacing)
         }
-        report.add("fv_order_in_dx", order(spacings, l1), unit: "", goal: "[1.7, 2.3]")
-        report.notes.append("finite volumes 1D vs analytic, T = 0.5, BDF2 Δt = 1e-3: cells \(cellCounts), L1 errors \(l1.map { String(format: "%.3g", $0) })")
+        return (Series(parameter: steps, errors: errors), Series(parameter: counts.map { 1 / Double($0) }, errors: varianceErrors),
+                Series(parameter: spacings, errors: l1), particleCount, counts, cellCounts)
+    }
+
+    static func run(_ report: inout BenchmarkReport, quick: Bool) throws {
+        let study = try measure(quick: quick)
+        report.add("particle_order_in_h", study.inH.order, unit: "", goal: "[0.8, 1.3]")
+        report.notes.append("particle JKO vs analytic, T = 0.4, N = \(study.particleCount): h = \(study.inH.parameter), errors \(study.inH.errors.map { String(format: "%.3g", $0) })")
+        report.add("particle_order_in_inverse_n", study.inInverseN.order, unit: "")
+        report.notes.append("particle JKO vs Gaussian JKO iterate 5 (h = 0.1), variance error: N = \(study.counts), errors \(study.inInverseN.errors.map { String(format: "%.3g", $0) })")
+        report.add("fv_order_in_dx", study.inDx.order, unit: "", goal: "[1.7, 2.3]")
+        report.notes.append("finite volumes 1D vs analytic, T = 0.5, BDF2 Δt = 1e-3: cells \(study.cells), L1 errors \(study.inDx.errors.map { String(format: "%.3g", $0) })")
     }
 
     /// Least-squares slope of log error against log step.

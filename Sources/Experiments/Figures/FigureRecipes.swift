@@ -5,51 +5,74 @@ import Plotting
 /// seeds, so a notebook caption can cite the command that remakes its figure.
 ///
 /// Recipes `PRESET-KIND` run the built-in preset (its own fixed seed) into a temporary run
-/// folder and draw one of the run figures (`RunFigures.Kind`); `plotting-gallery` and
+/// folder and draw one of the run figures (`RunFigures.Kind`) that applies to it;
+/// `exact-convergence` draws the convergence studies; `plotting-gallery` and
 /// `plotting-benchmark` draw the plotting layer's own test figures.
+///
+/// `jko figure --all` renders every recipe that does not need long training (the fast ones,
+/// which CI regenerates and compares with `figures/`); recipes that train networks set
+/// `needsLongTraining` and are listed as such by `jko figure --list`.
 public enum FigureRecipes {
     public struct Recipe {
         public let id: String
         public let summary: String
+        /// True for recipes that train neural flows (minutes to hours): not part of `--all`.
+        public let needsLongTraining: Bool
         let build: (RecipeContext) throws -> Figure?
+
+        init(id: String, summary: String, needsLongTraining: Bool = false, build: @escaping (RecipeContext) throws -> Figure?) {
+            self.id = id
+            self.summary = summary
+            self.needsLongTraining = needsLongTraining
+            self.build = build
+        }
     }
 
-    /// The run figures that have a recipe for every preset.
-    static let runKinds: [RunFigures.Kind] = [.densityTrajectory, .transportMaps, .samples, .metrics]
+    /// The run figures that have a recipe for every preset they apply to.
+    static let runKinds: [RunFigures.Kind] = [.densityTrajectory, .transportMaps, .samples, .metrics, .energy, .lagrangianPaths, .velocityField]
 
     public static let all: [Recipe] = [
         Recipe(id: "plotting-gallery", summary: "every element of the plotting layer on one page") { _ in FigureGallery.elements() },
         Recipe(id: "plotting-benchmark", summary: "the benchmark figure: 8 panels of 200×200 density heatmaps with contours") { _ in
             FigureGallery.heatmapTrajectory()
         },
-    ] + Presets.names.flatMap { preset in
-        runKinds.map { kind in
-            Recipe(id: "\(preset)-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the \(preset) preset") { context in
-                try RunFigures.figure(kind, of: context.run(preset: preset))
+        Recipe(id: "exact-convergence", summary: "log–log errors of the exact schemes against h, 1/N and Δx with slope triangles (jko bench exact)") { _ in
+            try ConvergenceFigure.make()
+        },
+    ] + Presets.all.flatMap { preset in
+        runKinds.filter { RunFigures.applies($0, to: preset.config) }.map { kind in
+            Recipe(id: "\(preset.name)-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the \(preset.name) preset") { context in
+                try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
         }
     }
 
     public static var ids: [String] { all.map(\.id) }
 
+    /// The recipes `jko figure --all` renders: all but those that need long training.
+    public static var fastIDs: [String] { all.filter { !$0.needsLongTraining }.map(\.id) }
+
     public static func named(_ id: String) -> Recipe? { all.first { $0.id == id } }
 
-    /// Renders the recipes into `folder/ID.png` (runs shared between recipes of one preset);
+    /// Renders the recipes into `folder/ID.FORMAT` (runs shared between recipes of one preset);
     /// `report` is called with each file written.
     @discardableResult
-    public static func render(_ ids: [String], into folder: URL, report: (URL) -> Void = { _ in }) throws -> [URL] {
+    public static func render(_ ids: [String], into folder: URL, format: ImageFormat = .png, options: FigureOptions = FigureOptions(),
+                              report: (URL) -> Void = { _ in }) throws -> [URL] {
         let recipes = try ids.map { id -> Recipe in
             guard let recipe = named(id) else { throw RecipeError.unknown(id) }
             return recipe
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let context = try RecipeContext()
+        let context = try RecipeContext(options: options)
         defer { context.cleanUp() }
         var written: [URL] = []
         for recipe in recipes {
-            guard let figure = try recipe.build(context) else { throw RecipeError.empty(recipe.id) }
-            let url = folder.appendingPathComponent("\(recipe.id).png")
-            try figure.write(to: url, format: .png)
+            guard let built = try recipe.build(context) else { throw RecipeError.empty(recipe.id) }
+            // Run figures come styled; the others get the options here.
+            let figure = built.dpi == options.dpi && built.style == options.figureStyle ? built : options.apply(to: built)
+            let url = folder.appendingPathComponent("\(recipe.id).\(format.rawValue)")
+            try figure.write(to: url, format: format)
             written.append(url)
             report(url)
         }
@@ -72,9 +95,11 @@ public enum FigureRecipes {
 /// Runs made for recipes, kept in a temporary folder for the duration of one `render` call.
 final class RecipeContext {
     let root: URL
+    let options: FigureOptions
     private var runs: [String: RunFigureData] = [:]
 
-    init() throws {
+    init(options: FigureOptions = FigureOptions()) throws {
+        self.options = options
         root = FileManager.default.temporaryDirectory.appendingPathComponent("jko-figure-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }

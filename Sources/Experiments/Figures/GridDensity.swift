@@ -58,4 +58,37 @@ public struct GridDensity {
         let span = centres[high] - centres[low]
         return (low, span > 0 ? (x - centres[low]) / span : 0)
     }
+
+    /// n independent draws `[n, d]` from the grid read as piecewise constant: a cell with
+    /// probability ∝ its value (negative values count as 0), then a uniform point in the cell
+    /// (cell edges halfway between centres, the outer cells as wide as their neighbours).
+    public func sample(count n: Int, using rng: inout RandomGenerator) -> Matrix {
+        var cumulative = [Double](repeating: 0, count: values.count)
+        var total = 0.0
+        for (k, v) in values.enumerated() { total += max(v, 0); cumulative[k] = total }
+        let edges = axes.map { centres -> [Double] in
+            let m = centres.count
+            return (0...m).map { i in
+                if i == 0 { return centres[0] - (centres[1] - centres[0]) / 2 }
+                if i == m { return centres[m - 1] + (centres[m - 1] - centres[m - 2]) / 2 }
+                return (centres[i - 1] + centres[i]) / 2
+            }
+        }
+        var out = Matrix(rows: n, columns: axes.count)
+        guard total > 0 else { return out }
+        for r in 0..<n {
+            let u = rng.uniform() * total
+            var low = 0, high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] > u { high = middle } else { low = middle + 1 }
+            }
+            // Row-major `[n₁, n₂]` with the row index along x₁ (see the type's comment).
+            let index = axes.count == 1 ? [low] : [low / axes[1].count, low % axes[1].count]
+            for (k, i) in index.enumerated() {
+                out[r, k] = edges[k][i] + rng.uniform() * (edges[k][i + 1] - edges[k][i])
+            }
+        }
+        return out
+    }
 }

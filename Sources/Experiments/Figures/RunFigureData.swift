@@ -19,6 +19,8 @@ public struct RunFigureData {
     /// Methods in config order; the first is the reference (its samples sit in `samples/`).
     public let methods: [String]
     public let metrics: MetricsTable?
+    /// Replayed Lagrangian maps (`lagrangianTrajectory(of:)`), computed on first use.
+    let lagrangianCache = LagrangianCache()
 
     public init(folder: RunFolder) throws {
         self.folder = folder
@@ -60,6 +62,19 @@ public struct RunFigureData {
         return try? OrnsteinUhlenbeckFlow(start: start, target: target)
     }
 
+    /// The exact Gaussian JKO scheme of the run (target Gaussian, h of the config), when the
+    /// target is Gaussian.
+    public var gaussianJKO: GaussianJKO? {
+        guard config.target.kind == "gaussian", let target = try? config.targetDistribution() else { return nil }
+        return try? GaussianJKO(target: target, timeStep: config.flow.timeStep)
+    }
+
+    /// The Gaussian JKO iterate ρ_k from a single-Gaussian start (nil otherwise).
+    public func gaussianIterate(step: Int) -> Gaussian? {
+        guard let jko = gaussianJKO, let start = try? config.startDistribution(), start.components.count == 1 else { return nil }
+        return try? jko.iterates(from: start.components[0], stepCount: step)[step]
+    }
+
     /// The density of a method at a step, as a function of a point (length d), and how it was
     /// obtained ("closed form", "saved grid" or "KDE of n samples").
     public func density(_ method: String, step: Int) -> (evaluate: ([Double]) -> Double, source: String)? {
@@ -67,10 +82,7 @@ public struct RunFigureData {
         if method == "analytic", let flow = analyticFlow, let marginal = try? flow.marginal(at: t) {
             return ({ exp(marginal.logDensity($0)) }, "closed form")
         }
-        if method == "gaussian-jko", let target = try? config.targetDistribution(),
-           let jko = try? GaussianJKO(target: target, timeStep: config.flow.timeStep),
-           let start = try? config.startDistribution(), start.components.count == 1,
-           let iterate = try? jko.iterates(from: start.components[0], stepCount: step)[step] {
+        if method == "gaussian-jko", let iterate = gaussianIterate(step: step) {
             return ({ exp(iterate.logDensity($0)) }, "closed form")
         }
         if let grid = GridDensity(folder: folder, step: step, method: method, reference: reference) {

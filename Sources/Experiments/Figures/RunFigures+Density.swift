@@ -31,6 +31,8 @@ extension RunFigures {
                 curves.add(LinePlot(x: xs, y: target, color: .ink, width: 1.2, dash: [4, 3], label: "target ν"))
             }
             curves.colorBar = ColorBar(colormap: .viridis, range: timeRange, label: "time t")
+            curves.legendPlacement = .below
+            curves.showsLegend = row == 0
             curves.title = "\(RunFigureData.title(of: method)) (\(source))"
             curves.xLabel = "x"
             curves.yLabel = "ρₜ(x)"
@@ -53,53 +55,54 @@ extension RunFigures {
         return figure
     }
 
-    /// 2D: one row per method, one column per chosen step: ρ_t as a heatmap with contours at
-    /// 1/7 … 6/7 of the column's peak (colours and levels shared by the methods of a column).
-    static func densitySnapshots2D(_ data: RunFigureData) -> Figure? {
+    /// 2D: one row per method, one column per chosen step: ρ_t as a heatmap, each panel on its
+    /// own colour scale (ρ / its peak, the peak in the panel title: a spike in one panel dims
+    /// no other), white contours at 1/7 … 6/7 of the panel's peak, and the target ν dashed.
+    static func densitySnapshots2D(_ data: RunFigureData, _ options: FigureOptions) -> Figure? {
         let methods = data.methods.filter { data.density($0, step: 0) != nil }
         guard !methods.isEmpty else { return nil }
-        let steps = data.chosenSteps(count: snapshotCount)
+        let steps = data.chosenSteps(count: options.snapshotCount)
         let box = data.plotBox()
         let size = 120
-        var grids: [[Matrix]] = []
+        var grids: [Matrix] = []
         var sources: [String] = []
         for method in methods {
-            var row: [Matrix] = []
             var source = ""
             for step in steps {
-                guard let density = data.density(method, step: step) else { row.append(Matrix(rows: size, columns: size, repeating: .nan)); continue }
+                guard let density = data.density(method, step: step) else { grids.append(Matrix(rows: size, columns: size, repeating: .nan)); continue }
                 source = density.source
-                row.append(RunFigureData.grid(size: size, box: box, density.evaluate))
+                grids.append(RunFigureData.grid(size: size, box: box, density.evaluate))
             }
-            grids.append(row)
             sources.append(source)
         }
-        // Each column (step) on its own scale, shared by the methods: ρ / (its peak over the column),
-        // so that the shape stays visible as the density spreads; the peak is in the title.
-        let peaks = steps.indices.map { c in Interval.enclosing(grids.flatMap { $0[c].elements })?.upper ?? 1 }
+        let (scaled, peaks) = DensityScaling.perPanel.apply(to: grids)
         let unit = Interval(0, 1)
         let levels = (1...6).map { Double($0) / 7 }
+        let target = targetContours(data, box: box, color: Color.white.withAlpha(0.9))
         let figure = makeFigure(rows: methods.count, columns: steps.count,
-                                title: "Density snapshots ρₜ of \(data.config.name), each column scaled to its peak",
-                                panelWidth: 2.3, panelHeight: panelHeight(width: 2.3, box: box))
+                                title: "Density snapshots ρₜ of \(data.config.name), each panel on its own scale (ρ / panel peak)",
+                                panelWidth: 2.3, panelHeight: panelHeight(width: 2.3, box: box) + 0.12)
         for (row, method) in methods.enumerated() {
             for (column, step) in steps.enumerated() {
                 let axes = figure[row, column]
-                var scaled = grids[row][column]
-                let peak = max(peaks[column], 1e-300)
-                for k in scaled.elements.indices { scaled.elements[k] /= peak }
-                axes.add(Heatmap(values: scaled, x: box[0], y: box[1], colormap: .viridis, range: unit))
-                axes.add(ContourPlot(values: scaled, x: box[0], y: box[1], levels: levels, color: Color.white.withAlpha(0.6), width: 0.6))
+                let index = row * steps.count + column
+                axes.add(Heatmap(values: scaled[index], x: box[0], y: box[1], colormap: .viridis, range: unit))
+                axes.add(ContourPlot(values: scaled[index], x: box[0], y: box[1], levels: levels, color: Color.white.withAlpha(0.55), width: 0.6))
+                if var dashed = target {
+                    dashed.label = nil
+                    axes.add(dashed)
+                }
                 axes.equalAspect = true
-                axes.title = row == 0 ? stepTitle(data, step) + ", peak " + String(format: "%.3g", peaks[column]) : nil
-                if column == 0 { axes.yLabel = "\(RunFigureData.title(of: method)): x₂" }
+                axes.title = (row == 0 ? stepTitle(data, step) + ", " : "") + "peak " + String(format: "%.3g", peaks[index])
+                axes.yLabel = column == 0 ? "\(RunFigureData.title(of: method)): x₂" : "x₂"
                 if row == methods.count - 1 { axes.xLabel = "x₁" }
-                if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: unit, label: "ρ / column peak") }
+                if column == steps.count - 1 { axes.colorBar = ColorBar(colormap: .viridis, range: unit, label: "ρ / panel peak") }
             }
         }
-        if sources.contains(where: { $0.hasPrefix("KDE") }) {
-            figure.title! += " (rows from samples use a KDE)"
-        }
+        var notes: [String] = []
+        if target != nil { notes.append("dashed: target ν") }
+        if sources.contains(where: { $0.hasPrefix("KDE") }) { notes.append("rows from samples use a KDE") }
+        if !notes.isEmpty { figure.title! += "; " + notes.joined(separator: "; ") }
         return figure
     }
 }

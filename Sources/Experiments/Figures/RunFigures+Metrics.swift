@@ -1,78 +1,127 @@
 import Foundation
 import NumericalCore
-import OptimalTransport
 import Plotting
-import Probability
 
 extension RunFigures {
-    /// Per-step gaps to the reference (log scale) over the sampling noise floor: W₂ per method
-    /// (exact 1D W₂ when the run has it, else exact Bures–W₂, else exact W₂ between the sample
-    /// clouds, else W₂ between Gaussian fits),
-    /// SymKL (exact or between fits), and the exact W₂ between the other methods when the run
-    /// has those pairs (e.g. particle JKO against the exact JKO iterates). A run with one method
-    /// gets its moments and the noise floor instead.
+    /// Repeats per step of a floor estimate (the band spans their lowest to highest value).
+    static let floorRepeats = 5
+    /// Steps at which the cloud-W₂ floor (≈ 0.2 s per pair at n = 1000) is estimated.
+    static let cloudFloorSteps = 6
+
+    /// Per-step gaps to the reference on log axes, each curve in its method's style over the
+    /// noise floor of the estimator that made it (`NoiseFloor`): one W₂ per method (exact 1D
+    /// W₂ when the run has it, else exact Bures–W₂, else exact W₂ between sample clouds, else
+    /// W₂ between Gaussian fits), the exact SymKL of Gaussian states, and the exact W₂
+    /// between the other methods. SymKL between Gaussian fits is left out when a method has
+    /// a cloud or exact W₂: at these sample sizes it only shows the floor. A run with one
+    /// method gets its moments instead.
     static func metricsFigure(_ data: RunFigureData) -> Figure? {
         guard let table = data.metrics, let steps = table.column("step"), !steps.isEmpty else { return nil }
         let tag = { (method: String) in method.replacingOccurrences(of: "-", with: "_") }
         let reference = tag(data.reference)
-        let others = data.methods.dropFirst().map(tag)
+        let others = Array(data.methods.dropFirst())
         func first(_ candidates: [String]) -> String? { candidates.first { table.columns.contains($0) } }
-        let w2Columns = others.compactMap { m in first(["w2exact_\(m)_vs_\(reference)", "w2_\(m)", "w2cloud_\(m)", "w2fit_\(m)"]) }
-        let klColumns = others.compactMap { m in first(["symkl_\(m)", "symklfit_\(m)"]) }
-        let pairColumns = table.columns.filter { $0.hasPrefix("w2exact_") && !$0.hasSuffix("_vs_\(reference)") }
-        let floor = noiseFloor(data)
-        let floorLabel = "Gaussian-fit noise floor, n = \(floor.sampleCount)"
-        if !w2Columns.isEmpty || !klColumns.isEmpty {
-            var panels: [(names: [String], floor: [Interval]?, title: String)] = [
-                (w2Columns, floor.w2, "W₂ to the reference"), (klColumns, floor.symmetricKL, "SymKL to the reference"),
-            ]
-            if !pairColumns.isEmpty { panels.append((pairColumns, nil, "exact W₂ between the other methods")) }
-            let figure = makeFigure(rows: 1, columns: panels.count,
-                                    title: "Gaps per step of \(data.config.name); reference: \(RunFigureData.title(of: data.reference))",
-                                    panelWidth: 3.6, panelHeight: 2.7 + 0.17 * Double(max(w2Columns.count, klColumns.count, pairColumns.count) + 1))
-            for (column, panel) in panels.enumerated() {
-                let axes = figure[0, column]
-                if let band = panel.floor, !floor.steps.isEmpty {
-                    axes.add(AreaPlot(x: floor.steps, lower: band.map(\.lower), upper: band.map(\.upper),
-                                      fillColor: Color.gray.withAlpha(0.3), label: floorLabel))
-                }
-                for (k, name) in panel.names.enumerated() {
-                    // A log axis cannot show the zero gap of step 0: leave non-positive values out.
-                    let values = table.column(name)!.map { $0 > 0 ? $0 : .nan }
-                    axes.add(LinePlot(x: steps, y: values, color: .categorical(k), label: metricLabel(name)))
-                    axes.add(ScatterPlot(x: steps, y: values, color: .categorical(k), radius: 1.8, alpha: 1))
-                }
-                axes.yScaleKind = .log
-                axes.showsGrid = true
-                axes.title = panel.title
-                axes.xLabel = "JKO step k (t = k·\(TickFormatter.compact(data.config.flow.timeStep)))"
-                axes.legendPlacement = .below
-            }
-            return figure
+        let w2 = others.compactMap { m in first(["w2exact_\(tag(m))_vs_\(reference)", "w2_\(tag(m))", "w2cloud_\(tag(m))", "w2fit_\(tag(m))"]).map { (m, $0) } }
+        let kl = others.compactMap { m -> (String, String)? in
+            if let exact = first(["symkl_\(tag(m))"]) { return (m, exact) }
+            let better = w2.contains { $0.0 == m && ($0.1.hasPrefix("w2exact_") || $0.1.hasPrefix("w2cloud_") || $0.1.hasPrefix("w2_")) }
+            return better ? nil : first(["symklfit_\(tag(m))"]).map { (m, $0) }
         }
-        let hasFloor = !floor.steps.isEmpty
-        let figure = makeFigure(rows: 1, columns: hasFloor ? 3 : 2,
-                                title: "Metrics per step of \(data.config.name) (one method: moments\(hasFloor ? " and the noise floor" : ""))",
-                                panelWidth: 2.7, panelHeight: 2.5)
+        let pairs = table.columns.filter { $0.hasPrefix("w2exact_") && !$0.hasSuffix("_vs_\(reference)") }
+            .compactMap { column in MethodStyle.method(ofColumn: column, among: data.methods).map { ($0, column) } }
+        guard !w2.isEmpty || !kl.isEmpty else { return momentsFigure(data, table: table, steps: steps) }
+
+        var panels: [(curves: [(String, String)], title: String, yLabel: String)] = []
+        if !w2.isEmpty { panels.append((w2, "W₂ to the reference", "W₂ (log scale)")) }
+        if !kl.isEmpty { panels.append((kl, "SymKL to the reference", "symmetric KL (log scale)")) }
+        if !pairs.isEmpty { panels.append((pairs, "exact W₂ between the other methods", "W₂ (log scale)")) }
+        let legendRows = panels.map { $0.curves.count + Set($0.curves.map { estimatorKey($0.1) }).count }.max() ?? 1
+        let figure = makeFigure(rows: 1, columns: panels.count,
+                                title: "Gaps per step of \(data.config.name); reference: \(RunFigureData.title(of: data.reference))",
+                                panelWidth: 3.7, panelHeight: 2.5 + 0.16 * Double(legendRows))
+        let h = TickFormatter.compact(data.config.flow.timeStep)
+        for (column, panel) in panels.enumerated() {
+            let axes = figure[0, column]
+            addFloors(for: panel.curves.map(\.1), to: axes, data: data)
+            for (method, name) in panel.curves {
+                // A log axis cannot show the zero gap of step 0: leave non-positive values out.
+                let values = table.column(name)!.map { $0 > 0 ? $0 : .nan }
+                // A pair "A vs B" takes B's marker, so two pairs of one A stay apart.
+                let partner = name.hasSuffix("_vs_\(reference)") ? nil : name.range(of: "_vs_").map { String(name[$0.upperBound...]).replacingOccurrences(of: "_", with: "-") }
+                axes.add(methodLine(method, in: data, x: steps, y: values, label: metricLabel(name), markerOf: partner))
+            }
+            axes.yScaleKind = .log
+            axes.showsGrid = true
+            axes.title = panel.title
+            axes.yLabel = panel.yLabel
+            axes.xLabel = "JKO step k (t = k·\(h))"
+            axes.legendPlacement = .below
+        }
+        return figure
+    }
+
+    /// Which floor a column has: its estimator, or "exact" (no sampling floor).
+    private static func estimatorKey(_ column: String) -> String {
+        NoiseFloor.Estimator(column: column)?.rawValue ?? "exact"
+    }
+
+    /// Gray bands of the floors of the estimators behind `columns` (one band per estimator),
+    /// and a legend note for exact columns.
+    static func addFloors(for columns: [String], to axes: Axes, data: RunFigureData) {
+        let estimators = Array(Set(columns.compactMap(NoiseFloor.Estimator.init(column:)))).sorted { $0.rawValue < $1.rawValue }
+        let fillAlpha = [0.28, 0.16, 0.1]
+        for (k, estimator) in estimators.enumerated() {
+            let n = floorSampleCount(estimator, data)
+            let steps = estimator == .cloudW2 ? data.chosenSteps(count: cloudFloorSteps) : data.completedSteps
+            let bands = data.floorBands(estimator, sampleCount: n, steps: steps, repeats: floorRepeats)
+            guard !bands.isEmpty else {
+                axes.add(LegendNote("no floor: the reference has no density to sample"))
+                continue
+            }
+            let x = bands.map { Double($0.step) }
+            axes.add(AreaPlot(x: x, lower: bands.map(\.band.lower), upper: bands.map(\.band.upper),
+                              fillColor: Color.gray.withAlpha(fillAlpha[k % 3]),
+                              label: estimator.legend(sampleCount: n) + " (range of \(floorRepeats) pairs)"))
+            axes.add(LinePlot(x: x, y: bands.map(\.band.median), color: Color.gray, width: 0.8, dash: [2, 2]))
+        }
+        if columns.contains(where: { $0.hasPrefix("w2exact_") }) {
+            axes.add(LegendNote("exact 1D W₂ of quantile functions: no sampling floor"))
+        } else if columns.contains(where: { $0.hasPrefix("w2_") || $0.hasPrefix("symkl_") }) {
+            axes.add(LegendNote("exact between Gaussian states: no sampling floor"))
+        }
+    }
+
+    /// The n an estimator used in the run: the cloud size for cloud W₂, else every sample.
+    static func floorSampleCount(_ estimator: NoiseFloor.Estimator, _ data: RunFigureData) -> Int {
+        let saved = data.samples(data.reference, step: data.completedSteps.last ?? 0)?.rows ?? data.config.output.sampleCount
+        return estimator == .cloudW2 ? min(data.config.output.cloudW2Count, saved) : saved
+    }
+
+    /// A run with one method: its means and covariance entries per step, and the floor of
+    /// Gaussian-fit metrics at its sample size (what a second method would be measured against).
+    static func momentsFigure(_ data: RunFigureData, table: MetricsTable, steps: [Double]) -> Figure {
+        let figure = makeFigure(rows: 1, columns: 3, title: "Metrics per step of \(data.config.name) (one method: moments and the floor of fit metrics)",
+                                panelWidth: 2.9, panelHeight: 2.9)
         for (column, curves) in momentCurves(table, dimension: data.dimension).enumerated() {
             let axes = figure[0, column]
             for (k, curve) in curves.values.enumerated() {
-                axes.add(LinePlot(x: steps, y: curve.values, color: .categorical(k), label: curve.label))
+                axes.add(LinePlot(x: steps, y: curve.values, color: Color.okabeIto[(k + 1) % 8], width: 1.6,
+                                  dash: [[], [5, 2], [2, 1.5], [6, 2, 1.5, 2]][k % 4], label: curve.label))
             }
             axes.title = curves.title
+            axes.yLabel = column == 0 ? "mean" : "covariance"
             axes.xLabel = "JKO step k"
             axes.showsGrid = true
+            axes.legendPlacement = .below
         }
-        guard hasFloor else { return figure }
         let floorPanel = figure[0, 2]
-        floorPanel.add(AreaPlot(x: floor.steps, lower: floor.w2.map(\.lower), upper: floor.w2.map(\.upper),
-                                fillColor: Color.categorical(0).withAlpha(0.35), label: "W₂ floor"))
-        floorPanel.add(AreaPlot(x: floor.steps, lower: floor.symmetricKL.map(\.lower), upper: floor.symmetricKL.map(\.upper),
-                                fillColor: Color.categorical(1).withAlpha(0.35), label: "SymKL floor"))
+        addFloors(for: ["w2fit_x", "symklfit_x"], to: floorPanel, data: data)
         floorPanel.yScaleKind = .log
-        floorPanel.title = "noise floor, n = \(floor.sampleCount) (10–90 %)"
+        floorPanel.title = "floor of Gaussian-fit metrics"
+        floorPanel.yLabel = "W₂ or SymKL (log scale)"
         floorPanel.xLabel = "JKO step k"
         floorPanel.showsGrid = true
+        floorPanel.legendPlacement = .below
         return figure
     }
 
@@ -96,43 +145,9 @@ extension RunFigures {
         return [("|mean| (d = \(d))", norms), ("trace of the covariance", traces)]
     }
 
-    /// The smallest gap a sample-based metric can resolve: per step, W₂ and SymKL between the
-    /// Gaussian fits of two random halves of the reference samples, rescaled to n samples
-    /// (W₂ by 1/√2, SymKL by 1/2, their sampling-error rates); the band spans the 10 %–90 %
-    /// quantiles over 20 seeded splits.
-    static func noiseFloor(_ data: RunFigureData) -> (steps: [Double], w2: [Interval], symmetricKL: [Interval], sampleCount: Int) {
-        var steps: [Double] = [], w2: [Interval] = [], kl: [Interval] = [], count = 0
-        func band(_ values: [Double]) -> Interval? {
-            guard values.count >= 5 else { return nil }
-            let sorted = values.sorted()
-            return Interval(sorted[Int(0.1 * Double(sorted.count - 1))], sorted[Int((0.9 * Double(sorted.count - 1)).rounded(.up))])
-        }
-        for step in data.completedSteps {
-            guard let points = data.samples(data.reference, step: step), points.rows >= 8 else { continue }
-            count = points.rows
-            var rng = RandomGenerator(seed: UInt64(data.config.seed) &* 1_000_003 &+ UInt64(step))
-            var w2Values: [Double] = [], klValues: [Double] = []
-            for _ in 0..<20 {
-                var order = Array(0..<points.rows)
-                order.shuffle(using: &rng)
-                let half = points.rows / 2
-                let a = Matrix(rows: half, columns: points.columns, elements: order[0..<half].flatMap { points.row($0) })
-                let b = Matrix(rows: half, columns: points.columns, elements: order[half..<(2 * half)].flatMap { points.row($0) })
-                guard let fa = try? Gaussian.fit(a), let fb = try? Gaussian.fit(b),
-                      let distance = try? BuresWasserstein.distance(fa, fb) else { continue }
-                w2Values.append(distance / 2.0.squareRoot())
-                klValues.append(fa.symmetricKL(fb) / 2)
-            }
-            guard let w = band(w2Values), let k = band(klValues) else { continue }
-            steps.append(Double(step))
-            w2.append(w)
-            kl.append(k)
-        }
-        return (steps, w2, kl, count)
-    }
-
     /// Legend text of a metrics column: "w2_gaussian_jko" → "gaussian-jko (exact)",
-    /// "w2fit_x" → "x (Gaussian fits)", "w2exact_a_vs_b" → "a vs b (exact 1D)", moments as "x mean 1".
+    /// "w2fit_x" → "x (Gaussian fits)", "w2cloud_x" → "x (W₂ of sample clouds)",
+    /// "w2exact_a_vs_b" → "a vs b (exact 1D)", moments as "x mean 1".
     static func metricLabel(_ column: String) -> String {
         let parts = column.split(separator: "_", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return column }
@@ -141,58 +156,8 @@ extension RunFigures {
             return method.replacingOccurrences(of: "-vs-", with: " vs ") + " (exact 1D)"
         }
         if parts[0].hasSuffix("fit") { return "\(method) (Gaussian fits)" }
-        if parts[0] == "w2cloud" { return "\(method) (sample clouds)" }
+        if parts[0] == "w2cloud" { return "\(method) (W₂ of sample clouds)" }
         if parts[0] == "w2" || parts[0] == "symkl" { return "\(method) (exact)" }
         return column.replacingOccurrences(of: "_", with: " ")
-    }
-
-    /// Every `losses.csv` in the run folder or a method's subfolder, one panel each: the first
-    /// column across, every other column as a curve.
-    static func lossesFigure(_ data: RunFigureData) -> Figure? {
-        let fm = FileManager.default
-        let candidates = [data.folder.url] + ((try? fm.contentsOfDirectory(at: data.folder.url, includingPropertiesForKeys: nil)) ?? [])
-        let files = candidates.map { $0.appendingPathComponent("losses.csv") }.filter { fm.fileExists(atPath: $0.path) }
-        let tables = files.compactMap { url -> (String, MetricsTable)? in
-            guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? MetricsTable(csv: text),
-                  table.columns.count >= 2, !table.rows.isEmpty else { return nil }
-            return (url.deletingLastPathComponent().lastPathComponent, table)
-        }
-        guard !tables.isEmpty else { return nil }
-        let figure = makeFigure(rows: 1, columns: tables.count, title: "Training losses of \(data.config.name)", panelWidth: 3.4, panelHeight: 2.6)
-        for (column, (name, table)) in tables.enumerated() {
-            let axes = figure[0, column]
-            let xs = table.column(table.columns[0])!
-            for (k, loss) in table.columns.dropFirst().enumerated() {
-                axes.add(LinePlot(x: xs, y: table.column(loss)!, color: .categorical(k), width: 1, label: loss))
-            }
-            axes.title = name == data.folder.url.lastPathComponent ? "losses" : name
-            axes.xLabel = table.columns[0]
-            axes.showsGrid = true
-        }
-        return figure
-    }
-
-    /// For runs whose samples are square images (d = s², s ≥ 8): the first 16 samples per step
-    /// as 4 × 4 grids, one row per method.
-    static func imageGrid(_ data: RunFigureData) -> Figure? {
-        let side = Int(Double(data.dimension).squareRoot().rounded())
-        guard side >= 8, side * side == data.dimension else { return nil }
-        let steps = data.chosenSteps(count: snapshotCount)
-        let figure = makeFigure(rows: data.methods.count, columns: steps.count, title: "Samples as images, \(data.config.name)",
-                                panelWidth: 2.2, panelHeight: 2.3)
-        for (row, method) in data.methods.enumerated() {
-            for (column, step) in steps.enumerated() {
-                guard let points = data.samples(method, step: step) else { continue }
-                let count = min(16, points.rows)
-                let range = Interval.enclosing(points.elements[0..<(count * data.dimension)]) ?? Interval(0, 1)
-                let images = (0..<count).map { i in
-                    RGBAImage(gray: points.row(i).map { ($0 - range.lower) / max(range.span, 1e-12) }, width: side, height: side)
-                }
-                let axes = figure[row, column]
-                axes.showImageGrid(images, columns: 4)
-                axes.title = row == 0 ? stepTitle(data, step) : (column == 0 ? RunFigureData.title(of: method) : nil)
-            }
-        }
-        return figure
     }
 }

@@ -5,8 +5,8 @@ import Plotting
 extension RunFigures {
     /// 1D: per method (rows) and chosen step (columns), a histogram of the saved samples over
     /// the reference density of that step.
-    static func samples1D(_ data: RunFigureData) -> Figure? {
-        let steps = data.chosenSteps(count: snapshotCount)
+    static func samples1D(_ data: RunFigureData, _ options: FigureOptions) -> Figure? {
+        let steps = data.chosenSteps(count: options.snapshotCount)
         let box = data.plotBox()[0]
         let xs = RunFigureData.linspace(box, count: 300)
         let figure = makeFigure(rows: data.methods.count, columns: steps.count, title: "Samples per step of \(data.config.name) over the reference density",
@@ -16,27 +16,32 @@ extension RunFigures {
                 let axes = figure[row, column]
                 if let points = data.samples(method, step: step) {
                     axes.add(Histogram(values: points.column(0), binCount: 40, range: box, normalized: true,
-                                       color: Color.categorical(row).withAlpha(0.45), label: "\(points.rows) samples"))
+                                       color: MethodStyle.of(method, index: row).color.withAlpha(0.5), label: "\(points.rows) samples"))
                 }
                 if let density = data.density(data.reference, step: step) {
-                    axes.add(LinePlot(x: xs, y: xs.map { density.evaluate([$0]) }, color: .ink, width: 1.2, label: "reference"))
+                    axes.add(LinePlot(x: xs, y: xs.map { density.evaluate([$0]) }, color: .ink, width: 1.2,
+                                      label: "reference (\(RunFigureData.title(of: data.reference)))"))
                 }
                 axes.xLimits = box
                 axes.showsLegend = row == 0 && column == 0
+                axes.legendPlacement = .below
                 axes.title = row == 0 ? stepTitle(data, step) : nil
-                if column == 0 { axes.yLabel = RunFigureData.title(of: method) }
+                axes.yLabel = column == 0 ? "\(RunFigureData.title(of: method)): density" : "density"
                 if row == data.methods.count - 1 { axes.xLabel = "x" }
             }
         }
         return figure
     }
 
-    /// 2D: per method (rows) and chosen step (columns), the saved samples over the contour
-    /// lines (1/7 … 6/7 of the peak) of the reference density of that step.
-    static func samples2D(_ data: RunFigureData) -> Figure? {
-        let steps = data.chosenSteps(count: snapshotCount)
+    /// 2D: per method (rows) and chosen step (columns), the saved samples (in the method's
+    /// colour) over the contour lines (1/7 … 6/7 of the peak) of the reference density of that
+    /// step, with the target ν dashed.
+    static func samples2D(_ data: RunFigureData, _ options: FigureOptions) -> Figure? {
+        let steps = data.chosenSteps(count: options.snapshotCount)
         let box = data.plotBox()
-        let figure = makeFigure(rows: data.methods.count, columns: steps.count, title: "Samples per step of \(data.config.name) over the reference density",
+        let target = targetContours(data, box: box, color: Color.gray)
+        let figure = makeFigure(rows: data.methods.count, columns: steps.count,
+                                title: "Samples per step of \(data.config.name) over the reference density (solid; dashed: target ν)",
                                 panelWidth: 2.3, panelHeight: panelHeight(width: 2.3, box: box))
         for (row, method) in data.methods.enumerated() {
             for (column, step) in steps.enumerated() {
@@ -47,16 +52,21 @@ extension RunFigures {
                     axes.add(ContourPlot(values: grid, x: box[0], y: box[1], levels: (1...6).map { peak * Double($0) / 7 },
                                          color: Color.ink.withAlpha(0.7), width: 0.9))
                 }
+                if var dashed = target {
+                    dashed.label = nil
+                    axes.add(dashed)
+                }
                 if let points = data.samples(method, step: step) {
                     let shown = subsample(points, count: 1000)
-                    axes.add(ScatterPlot(x: shown.column(0), y: shown.column(1), color: .categorical(row == 0 ? 3 : row),
+                    let color = MethodStyle.of(method, index: row).color
+                    axes.add(ScatterPlot(x: shown.column(0), y: shown.column(1), color: color == Color.okabeIto[0] ? Color(hex: "444444")! : color,
                                          radius: 1.1, alpha: 0.35))
                 }
                 axes.xLimits = box[0]
                 axes.yLimits = box[1]
                 axes.equalAspect = true
                 axes.title = row == 0 ? stepTitle(data, step) : nil
-                if column == 0 { axes.yLabel = "\(RunFigureData.title(of: method)): x₂" }
+                axes.yLabel = column == 0 ? "\(RunFigureData.title(of: method)): x₂" : "x₂"
                 if row == data.methods.count - 1 { axes.xLabel = "x₁" }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GradientFlows
 import NumericalCore
 import Probability
 
@@ -71,6 +72,48 @@ public enum TransportMaps {
         let i = min(Int(position), n - 2)
         guard n > 1 else { return sorted[0] }
         return sorted[i] + (position - Double(i)) * (sorted[i + 1] - sorted[i])
+    }
+
+    // MARK: Affine Gaussian JKO maps
+
+    /// An affine map T(x) = image + slope·(x − origin).
+    public struct AffineMap: Equatable {
+        public let origin: [Double]
+        public let image: [Double]
+        public let slope: Matrix
+
+        /// T(x) for a point of length d.
+        public func callAsFunction(_ x: [Double]) -> [Double] {
+            let shift = Vector.subtract(x, origin)
+            return (0..<image.count).map { i in image[i] + (0..<shift.count).reduce(0) { $0 + slope[i, $1] * shift[$1] } }
+        }
+
+        /// self ∘ first: x ↦ self(first(x)), again affine.
+        public func after(_ first: AffineMap) -> AffineMap {
+            AffineMap(origin: first.origin, image: callAsFunction(first.image), slope: slope * first.slope)
+        }
+    }
+
+    /// The exact JKO maps of a Gaussian run (DESIGN.md §1.1): element k − 1 is the one-step
+    /// map T_k: ρ_{k−1} → ρ_k, T_k(x) = m_k + M_k(x − m_{k−1}) from `GaussianJKO.map(from:)`;
+    /// their compositions T_k ∘ … ∘ T_1 (the map from ρ₀, as S-JKO learns it) are
+    /// `composed(_:)`. Throws when a covariance does not commute with the target precision.
+    public static func gaussianJKOSteps(_ jko: GaussianJKO, from start: Gaussian, stepCount: Int) throws -> [AffineMap] {
+        var current = start
+        var maps: [AffineMap] = []
+        for _ in 0..<stepCount {
+            let (mean, slope) = try jko.map(from: current)
+            maps.append(AffineMap(origin: current.mean, image: mean, slope: slope))
+            current = try jko.step(from: current)
+        }
+        return maps
+    }
+
+    /// [T_1, T_2 ∘ T_1, …]: the maps from ρ₀ of a sequence of one-step maps.
+    public static func composed(_ steps: [AffineMap]) -> [AffineMap] {
+        var out: [AffineMap] = []
+        for map in steps { out.append(out.last.map { map.after($0) } ?? map) }
+        return out
     }
 
     // MARK: 2D
