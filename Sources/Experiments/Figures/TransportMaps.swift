@@ -97,13 +97,13 @@ public enum TransportMaps {
     /// The exact JKO maps of a Gaussian run (DESIGN.md §1.1): element k − 1 is the one-step
     /// map T_k: ρ_{k−1} → ρ_k, T_k(x) = m_k + M_k(x − m_{k−1}) from `GaussianJKO.map(from:)`;
     /// their compositions T_k ∘ … ∘ T_1 (the map from ρ₀, as S-JKO learns it) are
-    /// `composed(_:)`. Throws when a covariance does not commute with the target precision.
+    /// `composed(_:)`. Exact for any SPD covariances.
     public static func gaussianJKOSteps(_ jko: GaussianJKO, from start: Gaussian, stepCount: Int) throws -> [AffineMap] {
         var current = start
         var maps: [AffineMap] = []
         for _ in 0..<stepCount {
-            let (mean, slope) = try jko.map(from: current)
-            maps.append(AffineMap(origin: current.mean, image: mean, slope: slope))
+            let map = try jko.map(from: current)
+            maps.append(AffineMap(origin: map.sourceMean, image: map.newMean, slope: map.slope))
             current = try jko.step(from: current)
         }
         return maps
