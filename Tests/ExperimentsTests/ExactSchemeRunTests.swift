@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import GradientFlows
 import NumericalCore
 import XCTest
 import _TestSupport
@@ -124,5 +125,26 @@ final class MeshRunTests: XCTestCase {
         XCTAssertLessThan(abs(energy[4] - fv[4]), abs(energy[0] - fv[0]))
         XCTAssertNotNil(table.column("w2cloud_mesh_jko"))
         XCTAssertTrue(table.column("mesh_jko_min_angle_degrees")!.allSatisfy { $0 > 0 && $0 <= 60 })
+    }
+}
+
+/// The mesh-jko start of every 2D preset, exported onto the preset's grid: the saved cell
+/// averages integrate to the mesh mass minus the reported mass outside the box, to 10⁻¹⁰.
+final class MeshStartExportTests: XCTestCase {
+    func testStartMeshOfEvery2DPresetExportsItsMass() throws {
+        var checked = 0
+        for name in Presets.names {
+            let config = try XCTUnwrap(Presets.named(name))
+            guard config.dimension == 2 else { continue }
+            let state = try MeshJKOState.start(mixture: config.startDistribution(), cellsPerSide: config.mesh.cells)
+            let grid = try config.finiteVolumeGrid()
+            let export = state.cellAverages(on: grid)
+            XCTAssertEqual(export.density.count, grid.cellCount)
+            XCTAssertEqual(grid.mass(export.density) + export.massOutside, state.triangleMasses.reduce(0, +), accuracy: 1e-10, name)
+            XCTAssertGreaterThanOrEqual(export.massOutside, -1e-12, name)
+            XCTAssertLessThan(export.massOutside, 1e-3, "\(name): the preset's box holds the start")
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3)
     }
 }
