@@ -20,6 +20,9 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     /// The Newton solve of mesh JKO step `step` (1-based) stopped after `iterations`
     /// iterations with the residual displacement `residual` above the tolerance.
     case meshSolveFailed(step: Int, iterations: Int, residual: Double, reason: String)
+    /// The mesh after JKO step `step` has a smallest angle `angle` (degrees) below the
+    /// guard's `limit`: its discrete energy is no longer trustworthy.
+    case meshDegenerate(step: Int, angle: Double, limit: Double)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
             return s
         case let .meshSolveFailed(step, iterations, residual, reason):
             return "JKO step \(step): the mesh Newton solve did not converge after \(iterations) iterations (residual displacement \(residual)): \(reason); try a smaller time step, a finer mesh, a looser tolerance or more iterations"
+        case let .meshDegenerate(step, angle, limit):
+            return "JKO step \(step): the moving mesh degenerated, its smallest angle is \(String(format: "%.3g", angle))° (below the guard's \(limit)°), so its energy and density can no longer be trusted; the run stops here with the earlier steps kept: shorten the run, use a smaller time step, or lower mesh.min_angle (0 turns the guard off)"
         }
     }
 }

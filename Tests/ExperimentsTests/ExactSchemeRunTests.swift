@@ -115,14 +115,16 @@ final class MeshRunTests: XCTestCase {
             let mesh = table.column("mesh_jko_mean_\(axis)")!, exact = table.column("analytic_mean_\(axis)")!
             for k in mesh.indices { XCTAssertEqual(mesh[k], exact[k], accuracy: 0.01, "mean \(axis) at step \(k)") }
         }
-        // The coarse tail cells of the 32 × 32 start mesh inflate the covariance (observed
-        // gap 0.18 in cov_11 at t = 0, MeshJKOTests: O(1/cells)); the flow must not widen it,
-        // and the energy gap to the finite volumes (both KL(ρ‖ν)) must not grow either.
+        // The start mesh represents ρ₀ (covariance error 1.2 % at 32 cells, MeshStartTests)
+        // and the flow adds the O(h) JKO bias: cov_11 within 0.03 of the analytic value at
+        // every step (observed ≤ 0.022). Energies are both KL(ρ‖ν); the gap to the 60-cell
+        // finite volumes (their own O(Δx²) error included) stays below 0.08 (observed ≤ 0.05).
         let cov = table.column("mesh_jko_cov_11")!, exactCov = table.column("analytic_cov_11")!
-        XCTAssertLessThan(abs(cov[4] - exactCov[4]), abs(cov[0] - exactCov[0]))
-        XCTAssertLessThan(abs(cov[0] - exactCov[0]), 0.25)
+        for k in cov.indices { XCTAssertLessThan(abs(cov[k] - exactCov[k]), 0.03, "cov_11 at step \(k)") }
         let fv = table.column("finite_volume_energy")!
-        XCTAssertLessThan(abs(energy[4] - fv[4]), abs(energy[0] - fv[0]))
+        for k in fv.indices { XCTAssertLessThan(abs(energy[k] - fv[k]), 0.08, "energy at step \(k)") }
+        for e in energy { XCTAssertGreaterThanOrEqual(e, 0) }
+        for m in table.column("mesh_jko_grid_mass_outside")! { XCTAssertLessThan(abs(m), 1e-6) }
         XCTAssertNotNil(table.column("w2cloud_mesh_jko"))
         XCTAssertTrue(table.column("mesh_jko_min_angle_degrees")!.allSatisfy { $0 > 0 && $0 <= 60 })
     }
@@ -146,5 +148,29 @@ final class MeshStartExportTests: XCTestCase {
             checked += 1
         }
         XCTAssertGreaterThanOrEqual(checked, 3)
+    }
+}
+
+/// Every preset at quick sizes: no method prints a KL(ρ‖ν) below −10⁻⁹ (every `*_energy`
+/// column of a KL flow is a relative entropy, ≥ 0 for probability densities).
+final class EnergySignTests: XCTestCase {
+    func testNoPresetPrintsANegativeRelativeEntropy() throws {
+        var columns = 0
+        for name in Presets.names {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("jko-sign-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let config = try ConfigLoader.resolve(name, overrides: [
+                "flow.steps=3", "grid.cells=40", "particles.count=200", "mesh.cells=12",
+                "output.sample_count=100", "output.cloud_w2_count=0"])
+            try config.validate()
+            let table = try ExperimentRunner(config: config, folder: RunFolder.create(at: scratch, force: false)).run(source: name, command: "test")
+            for method in config.methods {
+                let key = method.replacingOccurrences(of: "-", with: "_") + "_energy"
+                guard let energy = table.column(key) else { continue }
+                columns += 1
+                for (k, e) in energy.enumerated() { XCTAssertGreaterThanOrEqual(e, -1e-9, "\(name): \(key) at step \(k)") }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(columns, 6, "the energy columns of the particle, mesh and finite-volume methods")
     }
 }

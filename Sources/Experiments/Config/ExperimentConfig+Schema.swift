@@ -41,6 +41,8 @@ extension ExperimentConfig {
                 choices: ["quantile", "uniform"]),
         .number("mesh.tolerance", \.mesh.tolerance, "Newton stops when the residual displacement (length units) is ≤ this.",
                 allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .number("mesh.min_angle", \.mesh.minAngle, "Mesh quality guard (degrees): a step whose smallest angle falls below this stops the run naming the step and the angle; 0 turns it off.",
+                allowed: "the angle must lie in [0, 60) degrees", where: { $0 >= 0 && $0 < 60 }),
         .number("grid.lower", \.grid.lower, "Lower end of the box [lower, upper]^d of \"finite-volume\" and of the saved densities.",
                 allowed: "the box end must be a finite number", where: { $0.isFinite }),
         .number("grid.upper", \.grid.upper, "Upper end of the box; it should hold all but a negligible part of the mass (walls carry no flux).",

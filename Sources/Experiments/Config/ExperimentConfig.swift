@@ -61,6 +61,9 @@ public struct ExperimentConfig: Equatable, Sendable {
         public var spacing: String = "quantile"
         /// Newton stops when the residual displacement (length units, L²(ρ)) is ≤ this.
         public var tolerance: Double = 1e-9
+        /// The quality guard: a step whose mesh has a smallest angle below this (degrees)
+        /// stops the run with a sentence naming the step and the angle; 0 turns it off.
+        public var minAngle: Double = 1
     }
 
     /// The box and grid of the finite-volume method and of the saved densities.
