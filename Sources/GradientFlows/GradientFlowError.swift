@@ -19,6 +19,12 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     /// The Newton solve of mesh JKO step `step` (1-based) stopped after `iterations`
     /// iterations with the residual displacement `residual` above the tolerance.
     case meshSolveFailed(step: Int, iterations: Int, residual: Double, reason: String)
+    /// The mesh after JKO step `step` has a smallest angle `angle` (degrees) below the
+    /// guard's `limit`: its discrete energy is no longer trustworthy.
+    case meshDegenerate(step: Int, angle: Double, limit: Double)
+    /// The entropic JKO step `step` reached its iteration limit with the marginal error
+    /// above the tolerance.
+    case entropicStepNotConverged(step: Int, iterations: Int, marginalError: Double, tolerance: Double)
 
     public var description: String {
         switch self {
@@ -38,6 +44,10 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
             return s
         case let .meshSolveFailed(step, iterations, residual, reason):
             return "JKO step \(step): the mesh Newton solve did not converge after \(iterations) iterations (residual displacement \(residual)): \(reason); try a smaller time step, a finer mesh, a looser tolerance or more iterations"
+        case let .meshDegenerate(step, angle, limit):
+            return "JKO step \(step): the moving mesh degenerated, its smallest angle is \(String(format: "%.3g", angle))° (below the guard's \(limit)°), so its energy and density can no longer be trusted; the run stops here with the earlier steps kept: shorten the run, use a smaller time step, or lower mesh.min_angle (0 turns the guard off)"
+        case let .entropicStepNotConverged(step, iterations, error, tolerance):
+            return "JKO step \(step): the entropic grid JKO did not converge, its marginal error is \(error) after \(iterations) iterations (tolerance \(tolerance)); raise grid_jko.max_iterations, loosen grid_jko.tolerance, or use a larger grid_jko.epsilon"
         }
     }
 }

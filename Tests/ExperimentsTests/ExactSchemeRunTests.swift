@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import GradientFlows
 import NumericalCore
 import XCTest
 import _TestSupport
@@ -114,15 +115,98 @@ final class MeshRunTests: XCTestCase {
             let mesh = table.column("mesh_jko_mean_\(axis)")!, exact = table.column("analytic_mean_\(axis)")!
             for k in mesh.indices { XCTAssertEqual(mesh[k], exact[k], accuracy: 0.01, "mean \(axis) at step \(k)") }
         }
-        // The coarse tail cells of the 32 × 32 start mesh inflate the covariance (observed
-        // gap 0.18 in cov_11 at t = 0, MeshJKOTests: O(1/cells)); the flow must not widen it,
-        // and the energy gap to the finite volumes (both KL(ρ‖ν)) must not grow either.
+        // The start mesh represents ρ₀ (covariance error 1.2 % at 32 cells, MeshStartTests)
+        // and the flow adds the O(h) JKO bias: cov_11 within 0.03 of the analytic value at
+        // every step (observed ≤ 0.022). Energies are both KL(ρ‖ν); the gap to the 60-cell
+        // finite volumes (their own O(Δx²) error included) stays below 0.08 (observed ≤ 0.05).
         let cov = table.column("mesh_jko_cov_11")!, exactCov = table.column("analytic_cov_11")!
-        XCTAssertLessThan(abs(cov[4] - exactCov[4]), abs(cov[0] - exactCov[0]))
-        XCTAssertLessThan(abs(cov[0] - exactCov[0]), 0.25)
+        for k in cov.indices { XCTAssertLessThan(abs(cov[k] - exactCov[k]), 0.03, "cov_11 at step \(k)") }
         let fv = table.column("finite_volume_energy")!
-        XCTAssertLessThan(abs(energy[4] - fv[4]), abs(energy[0] - fv[0]))
+        for k in fv.indices { XCTAssertLessThan(abs(energy[k] - fv[k]), 0.08, "energy at step \(k)") }
+        for e in energy { XCTAssertGreaterThanOrEqual(e, 0) }
+        for m in table.column("mesh_jko_grid_mass_outside")! { XCTAssertLessThan(abs(m), 1e-6) }
         XCTAssertNotNil(table.column("w2cloud_mesh_jko"))
         XCTAssertTrue(table.column("mesh_jko_min_angle_degrees")!.allSatisfy { $0 > 0 && $0 <= 60 })
+    }
+}
+
+/// The mesh-jko start of every 2D preset, exported onto the preset's grid: the saved cell
+/// averages integrate to the mesh mass minus the reported mass outside the box, to 10⁻¹⁰.
+final class MeshStartExportTests: XCTestCase {
+    func testStartMeshOfEvery2DPresetExportsItsMass() throws {
+        var checked = 0
+        for name in Presets.names {
+            let config = try XCTUnwrap(Presets.named(name))
+            guard config.dimension == 2 else { continue }
+            let state = try MeshJKOState.start(mixture: config.startDistribution(), cellsPerSide: config.mesh.cells)
+            let grid = try config.finiteVolumeGrid()
+            let export = state.cellAverages(on: grid)
+            XCTAssertEqual(export.density.count, grid.cellCount)
+            XCTAssertEqual(grid.mass(export.density) + export.massOutside, state.triangleMasses.reduce(0, +), accuracy: 1e-10, name)
+            XCTAssertGreaterThanOrEqual(export.massOutside, -1e-12, name)
+            XCTAssertLessThan(export.massOutside, 1e-3, "\(name): the preset's box holds the start")
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3)
+    }
+}
+
+/// Every preset at quick sizes: no method prints a KL(ρ‖ν) below −10⁻⁹ (every `*_energy`
+/// column of a KL flow is a relative entropy, ≥ 0 for probability densities).
+final class EnergySignTests: XCTestCase {
+    func testNoPresetPrintsANegativeRelativeEntropy() throws {
+        var columns = 0
+        for name in Presets.names {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("jko-sign-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let config = try ConfigLoader.resolve(name, overrides: [
+                "flow.steps=3", "grid.cells=40", "particles.count=200", "mesh.cells=12",
+                "output.sample_count=100", "output.cloud_w2_count=0"])
+            try config.validate()
+            let table = try ExperimentRunner(config: config, folder: RunFolder.create(at: scratch, force: false)).run(source: name, command: "test")
+            for method in config.methods {
+                let key = method.replacingOccurrences(of: "-", with: "_") + "_energy"
+                guard let energy = table.column(key) else { continue }
+                columns += 1
+                for (k, e) in energy.enumerated() { XCTAssertGreaterThanOrEqual(e, -1e-9, "\(name): \(key) at step \(k)") }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(columns, 6, "the energy columns of the particle, mesh and finite-volume methods")
+    }
+}
+
+/// mesh-jko, grid-jko and finite volumes on `double-well-2d` at coarse sizes (30² grid,
+/// 16-cell mesh, h = 0.1): the energies (all KL(ρ‖ν)) and cov_11 at t = 1, 2 (mesh-jko)
+/// and t = 1, 2, 3 (grid-jko). Tolerances: the JKO schemes are O(h) from the PDE; at
+/// h = 0.1 the energy gap is about h·|dF/dt| ≲ 0.1 × 0.3 at t = 1 and smaller later (F
+/// decays), plus the coarse mesh's own error (observed at the preset's sizes, h = 0.05:
+/// mesh 0.016 and grid 0.005 at t = 1), so energy within 0.06 and cov_11 within 0.06.
+final class DoubleWell2DCrossMethodTests: XCTestCase {
+    func testMeshGridAndFiniteVolumesAgreeAtTimesOneTwoThree() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("jko-dw2d-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let config = try ConfigLoader.resolve("double-well-2d", overrides: [
+            "flow.steps=30", "flow.time_step=0.1", "grid.cells=30", "mesh.cells=16", "mesh.min_angle=0",
+            "methods=[\"finite-volume\", \"grid-jko\"]", "output.sample_count=100", "output.cloud_w2_count=0"])
+        let table = try ExperimentRunner(config: config, folder: RunFolder.create(at: scratch, force: false)).run(source: "", command: "test")
+        let meshConfig = try ConfigLoader.resolve("double-well-2d", overrides: [
+            "flow.steps=20", "flow.time_step=0.1", "grid.cells=30", "mesh.cells=16",
+            "methods=[\"finite-volume\", \"mesh-jko\"]", "output.sample_count=100", "output.cloud_w2_count=0"])
+        let meshTable = try ExperimentRunner(config: meshConfig, folder: RunFolder.create(at: scratch.appendingPathComponent("mesh"), force: false))
+            .run(source: "", command: "test")
+        let fv = table.column("finite_volume_energy")!, grid = table.column("grid_jko_energy")!
+        let mesh = meshTable.column("mesh_jko_energy")!
+        let fvCov = table.column("finite_volume_cov_11")!, gridCov = table.column("grid_jko_cov_11")!
+        let meshCov = meshTable.column("mesh_jko_cov_11")!
+        for step in [10, 20, 30] {
+            XCTAssertEqual(grid[step], fv[step], accuracy: 0.06, "grid-jko energy at t = \(Double(step) / 10)")
+            XCTAssertEqual(gridCov[step], fvCov[step], accuracy: 0.06, "grid-jko cov_11 at t = \(Double(step) / 10)")
+            XCTAssertGreaterThanOrEqual(grid[step], 0)
+            if step <= 20 {
+                XCTAssertEqual(mesh[step], fv[step], accuracy: 0.06, "mesh-jko energy at t = \(Double(step) / 10)")
+                XCTAssertEqual(meshCov[step], fvCov[step], accuracy: 0.06, "mesh-jko cov_11 at t = \(Double(step) / 10)")
+            }
+        }
+        print("coarse double-well-2d energies fv \([10, 20, 30].map { fv[$0] }) grid \([10, 20, 30].map { grid[$0] }) mesh \([10, 20].map { mesh[$0] })")
     }
 }

@@ -20,6 +20,7 @@ public enum ExactBenchmark {
         try particleTiming(&report, quick: quick)
         try finiteVolumeTiming(&report, quick: quick)
         try meshTiming(&report, quick: quick)
+        try gridJKOTiming(&report, quick: quick)
         try ExactConvergenceStudy.run(&report, quick: quick)
         report.notes.append("Parallel.coreCount = \(Parallel.coreCount); the machine is shared, so timings are best-of-N")
         return report

@@ -36,7 +36,7 @@ extension ExperimentConfig {
     }
 
     /// The methods that need ν's density or potential (every method but the neural ones).
-    public static let exactMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume"]
+    public static let exactMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "grid-jko"]
 
     /// Cross-key checks of the exact schemes: which methods apply to which target and dimension.
     func validateExactSchemes() throws {

@@ -2,7 +2,7 @@ import Probability
 
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
-    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "neural-sjko", "neural-chain"]
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "grid-jko", "neural-sjko", "neural-chain"]
 
     /// Every key of the config, in the order `jko config show` prints them.
     public static let schema: [ConfigField] = [
@@ -10,7 +10,7 @@ extension ExperimentConfig {
         .integer("seed", \.seed, "Seed of every random choice in the run (recorded in run.json).",
                  allowed: "the seed must be an integer ≥ 0", where: { $0 >= 0 }),
         .stringList("methods", \.methods,
-                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"mesh-jko\" (2D moving-mesh JKO), \"finite-volume\" (Fokker–Planck on the grid box), \"neural-sjko\" and \"neural-chain\" (neural JKO via unbalanced OT, trained on target samples).",
+                    "Columns to compute: \"analytic\" (closed-form Ornstein–Uhlenbeck ρ_t), \"gaussian-jko\" (exact JKO iterates of a Gaussian start), \"particle-jko\" (1D Lagrangian particle JKO), \"mesh-jko\" (2D moving-mesh JKO), \"finite-volume\" (Fokker–Planck on the grid box), \"grid-jko\" (Peyré's entropic JKO on the grid box, 1D/2D), \"neural-sjko\" and \"neural-chain\" (neural JKO via unbalanced OT, trained on target samples).",
                     choices: knownMethods),
         .number("flow.time_step", \.flow.timeStep, "JKO time step h (Fokker–Planck time per step); must be > 0.",
                 allowed: "the time step must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
@@ -55,6 +55,14 @@ extension ExperimentConfig {
                 choices: ["quantile", "uniform"]),
         .number("mesh.tolerance", \.mesh.tolerance, "Newton stops when the residual displacement (length units) is ≤ this.",
                 allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .number("mesh.min_angle", \.mesh.minAngle, "Mesh quality guard (degrees): a step whose smallest angle falls below this stops the run naming the step and the angle; 0 turns it off.",
+                allowed: "the angle must lie in [0, 60) degrees", where: { $0 >= 0 && $0 < 60 }),
+        .number("grid_jko.epsilon", \.gridJKO.epsilon, "Entropic blur ε of \"grid-jko\" (squared-distance units); 0 means the cell size squared.",
+                allowed: "ε must be a finite number ≥ 0", where: { $0 >= 0 && $0.isFinite }),
+        .number("grid_jko.tolerance", \.gridJKO.tolerance, "Each \"grid-jko\" step stops when its L¹ marginal error is ≤ this.",
+                allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
+        .integer("grid_jko.max_iterations", \.gridJKO.maxIterations, "Iterations allowed per \"grid-jko\" step; more stops the run naming the step.",
+                 allowed: "the iteration limit must be between 1 and 10000000", where: { (1...10_000_000).contains($0) }),
         .number("grid.lower", \.grid.lower, "Lower end of the box [lower, upper]^d of \"finite-volume\" and of the saved densities.",
                 allowed: "the box end must be a finite number", where: { $0.isFinite }),
         .number("grid.upper", \.grid.upper, "Upper end of the box; it should hold all but a negligible part of the mass (walls carry no flux).",

@@ -17,6 +17,7 @@ public struct ExperimentConfig: Equatable, Sendable {
     public var output = Output()
     public var particles = Particles()
     public var mesh = Mesh()
+    public var gridJKO = GridJKO()
     public var grid = Grid()
     public var neural = Neural()
 
@@ -73,6 +74,20 @@ public struct ExperimentConfig: Equatable, Sendable {
         public var spacing: String = "quantile"
         /// Newton stops when the residual displacement (length units, L²(ρ)) is ≤ this.
         public var tolerance: Double = 1e-9
+        /// The quality guard: a step whose mesh has a smallest angle below this (degrees)
+        /// stops the run with a sentence naming the step and the angle; 0 turns it off.
+        public var minAngle: Double = 1
+    }
+
+    /// Peyré's entropic JKO on the grid, method `grid-jko`.
+    public struct GridJKO: Equatable, Sendable {
+        /// Entropic regularisation ε (units of the squared distance); 0 means Δx² (the cell
+        /// size squared, `grid.*`).
+        public var epsilon: Double = 0
+        /// Each step stops when the L¹ marginal error is ≤ this.
+        public var tolerance: Double = 1e-9
+        /// Iterations allowed per step; more stops the run naming the step.
+        public var maxIterations: Int = 20000
     }
 
     /// The box and grid of the finite-volume method and of the saved densities.

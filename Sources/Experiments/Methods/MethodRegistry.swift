@@ -11,6 +11,7 @@ public enum MethodRegistry {
         case "particle-jko": return try ParticleJKOMethod(config: config, generator: generator)
         case "mesh-jko": return try MeshJKOMethod(config: config, generator: generator)
         case "finite-volume": return try FiniteVolumeMethod(config: config, generator: generator)
+        case "grid-jko": return try GridJKOMethod(config: config, generator: generator)
         case "neural-sjko", "neural-chain": return try NeuralJKOMethod(name: name, config: config, generator: generator)
         // The 2D moving-mesh JKO plugs in here as "mesh-jko" (and in ExperimentConfig.knownMethods).
         default:

@@ -49,12 +49,17 @@ public struct MeshJKO: Sendable {
     public let maximumNewtonIterations: Int
     /// Conjugate-gradient iterations per Newton iteration.
     public let maximumConjugateGradientIterations: Int
+    /// The mesh-quality guard: a step whose new mesh has a smallest angle below this
+    /// (degrees) fails with ``GradientFlowError/meshDegenerate(step:angle:limit:)``
+    /// instead of returning a degenerate iterate; 0 turns the guard off.
+    public let minimumAngle: Double
 
     /// - Throws: ``GradientFlowError/invalidTimeStep(_:)`` for h ≤ 0, a dimension mismatch
     ///   for a potential that is not planar, ``GradientFlowError/potentialNotConfining(_:)``
     ///   when e^{−V} is not normalisable.
     public init(potential: any Potential, timeStep: Double, tolerance: Double = 1e-9,
-                maximumNewtonIterations: Int = 50, maximumConjugateGradientIterations: Int = 2000) throws {
+                maximumNewtonIterations: Int = 50, maximumConjugateGradientIterations: Int = 2000,
+                minimumAngle: Double = 0) throws {
         guard timeStep > 0, timeStep.isFinite else { throw GradientFlowError.invalidTimeStep(timeStep) }
         guard potential.dimension == 2 else {
             throw GradientFlowError.dimensionMismatch("the mesh scheme is planar, but the potential has dimension \(potential.dimension); give a 2D potential")
@@ -62,12 +67,16 @@ public struct MeshJKO: Sendable {
         guard tolerance > 0, maximumNewtonIterations >= 1, maximumConjugateGradientIterations >= 1 else {
             throw GradientFlowError.invalidMesh("the Newton tolerance must be > 0 and the iteration limits ≥ 1; got tolerance \(tolerance), \(maximumNewtonIterations) Newton and \(maximumConjugateGradientIterations) CG iterations")
         }
+        guard minimumAngle >= 0, minimumAngle < 60 else {
+            throw GradientFlowError.invalidMesh("the mesh guard's minimum angle must lie in [0, 60) degrees; got \(minimumAngle)")
+        }
         do { try potential.checkConfinement() } catch { throw GradientFlowError.potentialNotConfining("\(error)") }
         self.potential = potential
         self.timeStep = timeStep
         self.tolerance = tolerance
         self.maximumNewtonIterations = maximumNewtonIterations
         self.maximumConjugateGradientIterations = maximumConjugateGradientIterations
+        self.minimumAngle = minimumAngle
     }
 
     /// The discrete free energy F(ρ) = Σ_T mass_T log(mass_T/area_T) + Σᵢ mᵢV(xᵢ) + log Z of
@@ -82,7 +91,8 @@ public struct MeshJKO: Sendable {
     ///
     /// - Throws: ``GradientFlowError/meshTangled(step:reason:)`` when `state` has a
     ///   triangle of area ≤ 0, ``GradientFlowError/meshSolveFailed(step:iterations:residual:reason:)``
-    ///   when Newton does not reach the tolerance; both name the step k + 1.
+    ///   when Newton does not reach the tolerance, ``GradientFlowError/meshDegenerate(step:angle:limit:)``
+    ///   when the new mesh fails the quality guard; all name the step k + 1.
     public func step(from state: MeshJKOState) throws -> MeshJKOState {
         let stepNumber = state.stepIndex + 1
         if let t = state.mesh.firstNonPositiveTriangle(in: state.positions) {
@@ -103,7 +113,9 @@ public struct MeshJKO: Sendable {
             affineTransportCost: state.affineTransportCost(to: moved), lumpedTransportCost: state.lumpedTransportCost(to: moved),
             minimumAngle: moved.minimumAngle, areaRatio: moved.areaRatio,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        return state.moved(to: result.positions, stepIndex: stepNumber, time: Double(stepNumber) * timeStep, report: report)
+        let next = state.moved(to: result.positions, stepIndex: stepNumber, time: Double(stepNumber) * timeStep, report: report)
+        try checkQuality(next)
+        return next
     }
 
     /// [ρ₀, ρ₁, …, ρ_K]: `stepCount` steps from `start`.

@@ -1,0 +1,36 @@
+import Foundation
+import GradientFlows
+import NumericalCore
+import Probability
+
+/// The entropic grid JKO timing of `jko bench exact` (goal ≤ 1 s per step at 120² cells on
+/// 2 cores): the tilted double well (c = 0.2) on [−3, 3]², h = 0.05, ε = Δx², from
+/// N((0.3, 0.2), 0.3²I), tolerance 10⁻⁹ on the L¹ marginal error. At 120² two full steps
+/// (the second warm-started, as in a run) are timed; at 256² one kernel application is
+/// timed and multiplied by the iterations the 120² steps needed (2 applications per
+/// iteration), since a full 256² step takes minutes. `quick`: 40² and 60² cells.
+extension ExactBenchmark {
+    static func gridJKOTiming(_ report: inout BenchmarkReport, quick: Bool) throws {
+        let potential = try DoubleWellPotential(dimension: 2, tilt: 0.2)
+        let start = try Gaussian(mean: [0.3, 0.2], covariance: Matrix([[0.09, 0], [0, 0.09]]))
+        let (small, large) = quick ? (40, 60) : (120, 256)
+        let grid = try FiniteVolumeGrid(squareLower: -3, upper: 3, cellCount: small)
+        let solver = try EntropicGridJKO(grid: grid, potential: potential, timeStep: 0.05)
+        var state = solver.start(logDensity: start.logDensity)
+        state = solver.step(from: state)
+        let first = state.report!
+        state = solver.step(from: state)
+        let second = state.report!
+        report.add("grid_jko_\(small)x\(small)_seconds_per_step", second.seconds, unit: "s", goal: quick ? nil : "≤ 1 s")
+        report.add("grid_jko_\(small)x\(small)_iterations_per_step", Double(second.iterations), unit: "")
+        report.add("grid_jko_\(small)x\(small)_first_step_seconds", first.seconds, unit: "s")
+        report.add("grid_jko_\(small)x\(small)_marginal_error", second.marginalError, unit: "")
+        let largeGrid = try FiniteVolumeGrid(squareLower: -3, upper: 3, cellCount: large)
+        let largeSolver = try EntropicGridJKO(grid: largeGrid, potential: potential, timeStep: 0.05)
+        let u = largeGrid.potentialValues(potential).map { -$0 }
+        let apply = try Stopwatch.best(repeats: 2) { _ = largeSolver.logKernel(u) }
+        report.add("grid_jko_\(large)x\(large)_seconds_per_kernel", apply, unit: "s")
+        report.add("grid_jko_\(large)x\(large)_seconds_per_step_estimate", apply * 2 * Double(second.iterations), unit: "s")
+        report.notes.append("grid-jko: double well, h = 0.05, ε = Δx², \(small)² timed over a warm-started step; \(large)² estimated as 2 kernel applications × the \(small)² iterations per step")
+    }
+}
