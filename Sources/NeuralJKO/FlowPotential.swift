@@ -7,6 +7,7 @@ import NumericalCore
 ///
 /// ```
 /// v(y) = net(y) [+ ½ yᵀ W y + qᵀ y]        W [d, d] (only its symmetric part acts), q [d]
+/// (or the quadratic alone, `network: false`)
 /// ```
 /// Shapes: y `[n, d]` → `[n]`. For a Gaussian target and a Gaussian iterate the exact
 /// potential is quadratic (v = −log(dμ_{k+1}/dν) for KL), so the quadratic term carries
@@ -21,9 +22,14 @@ public struct FlowPotential<Scalar: TensorScalar>: Layer, ScalarPotential {
     /// q/s `[d]`.
     public var linearWeight: Tensor<Scalar>?
     public let quadraticScale: Scalar
+    /// False: v is the quadratic alone (the network is kept, untrained and unused), the
+    /// exact family of a Gaussian flow with no room to fit sampling noise.
+    public let usesNetwork: Bool
 
     public init(dimension: Int, width: Int, blockCount: Int, quadratic: Bool, quadraticScale: Double = 1,
-                generator: inout RandomGenerator) {
+                network: Bool = true, generator: inout RandomGenerator) {
+        precondition(network || quadratic, "a potential needs its network, its quadratic or both")
+        usesNetwork = network
         net = ToyPotential(dimension: dimension, width: width, blockCount: blockCount, layersPerBlock: 3,
                            generator: &generator)
         quadraticWeight = quadratic ? Tensor.zeros([dimension, dimension]) : nil
@@ -32,10 +38,9 @@ public struct FlowPotential<Scalar: TensorScalar>: Layer, ScalarPotential {
     }
 
     public func callAsFunction(_ y: Tensor<Scalar>) -> Tensor<Scalar> {
-        let value = net(y)
-        guard let w = quadraticWeight, let q = linearWeight else { return value }
+        guard let w = quadraticWeight, let q = linearWeight else { return net(y) }
         let quadratic = (y * matmul(y, w)).sum(alongAxis: 1) * (quadraticScale / 2) + (y * q).sum(alongAxis: 1) * quadraticScale
-        return value + quadratic
+        return usesNetwork ? net(y) + quadratic : quadratic
     }
 
     public mutating func visitParameters(_ body: (inout Tensor<Scalar>) -> Void) {

@@ -72,6 +72,8 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     /// v(y) = net(y) + a learned quadratic (``FlowPotential``) and its scale.
     public var quadraticPotential = false
     public var quadraticScale = 1.0
+    /// False: the potential is the quadratic alone (needs `quadraticPotential`).
+    public var potentialNetwork = true
 
     public init() {}
 
@@ -99,6 +101,7 @@ public struct NeuralJKOSettings: Equatable, Sendable {
         if width < 1 { return ("neural.width", "the network width must be at least 1") }
         if blockCount < 0 { return ("neural.blocks", "the number of residual blocks must be ≥ 0") }
         if !(quadraticScale > 0 && quadraticScale.isFinite) { return ("neural.quadratic_scale", "the scale must be a finite number > 0") }
+        if !potentialNetwork && !quadraticPotential { return ("neural.potential_network", "a potential without its network needs neural.quadratic_potential = true") }
         return nil
     }
 }

@@ -37,6 +37,8 @@ extension ExperimentConfig {
         /// v(y) = net(y) + ½yᵀWy + qᵀy.
         public var quadraticPotential = false
         public var quadraticScale = 1.0
+        /// False: v is the quadratic alone.
+        public var potentialNetwork = true
         /// n of the exact W₂ between the neural samples and each reference (and of its floor).
         public var w2SampleCount = 2000
         /// n of the fresh neural sample whose Gaussian fit gives the SymKL columns.
@@ -83,6 +85,7 @@ extension ExperimentConfig {
                  allowed: "the number of blocks must be between 0 and 64", where: { (0...64).contains($0) }),
         .boolean("neural.residual_map", \.neural.residualMap, "Map T(x, z) = x + net(x, z), starting at the identity (false: the official code's plain network)."),
         .boolean("neural.quadratic_potential", \.neural.quadraticPotential, "Potential v(y) = net(y) + ½yᵀWy + qᵀy with a learned quadratic (exact for Gaussian flows)."),
+        .boolean("neural.potential_network", \.neural.potentialNetwork, "Potential keeps its network (false: v is the learned quadratic alone, exact for Gaussian flows; needs quadratic_potential)."),
         .number("neural.quadratic_scale", \.neural.quadraticScale, "Scale of the quadratic's parameters (its effective learning rate relative to the network's).",
                 allowed: "the scale must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .integer("neural.w2_sample_count", \.neural.w2SampleCount, "Samples per cloud of the exact W₂ between the neural flow and each reference, and of its noise floor.",
@@ -118,6 +121,7 @@ extension ExperimentConfig {
         s.residualMap = neural.residualMap
         s.quadraticPotential = neural.quadraticPotential
         s.quadraticScale = neural.quadraticScale
+        s.potentialNetwork = neural.potentialNetwork
         return s
     }
 

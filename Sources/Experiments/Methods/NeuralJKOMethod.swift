@@ -42,7 +42,7 @@ public final class NeuralJKOMethod: FlowMethod {
                                  blockCount: settings.blockCount, residual: settings.residualMap, generator: &streams[0])
         let potential = FlowPotential<Float>(dimension: d, width: settings.width, blockCount: settings.blockCount,
                                              quadratic: settings.quadraticPotential, quadraticScale: settings.quadraticScale,
-                                             generator: &streams[0])
+                                             network: settings.potentialNetwork, generator: &streams[0])
         trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1])
         sampleGenerator = streams[2]
     }
