@@ -11,8 +11,9 @@ import Probability
 ///   min over π ≥ 0 with π1 = p of  ⟨C, π⟩ + ε KL(π | p ⊗ 1) + 2h F(πᵀ1),
 ///
 /// i.e. ρ_{k+1} = argmin_q W_ε(p, q)/(2h) + F(q), W_ε the entropic transport cost. The
-/// coupling is π_ij = exp((fᵢ + g_j − C_ij)/ε) and the iterations of the paper alternate,
-/// in the log domain (``SeparableLogKernel``: O(n^{d+1}) per iteration),
+/// coupling is π_ij = exp((fᵢ + g_j − C_ij)/ε) and the iterations of the paper alternate
+/// (written in the log domain; run as stabilised scalings with dgemm kernel products, or in
+/// the log domain when the scalings leave their range: EntropicGridJKO+Scaling.swift),
 ///
 ///   f = ε log p − ε log K⊙e^{g/ε}                      (row marginal = p),
 ///   g = κ (−ε log Kᵀ⊙e^{f/ε} − εV),  κ = 2h/(2h + ε)    (the KL prox of 2hF),
