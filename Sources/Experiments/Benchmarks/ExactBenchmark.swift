@@ -12,6 +12,7 @@ import Probability
 ///   Δt = 0.01 to t = 1 (goal ≤ 30 s); also the conjugate-gradient iterations per step.
 /// - 2D moving-mesh JKO, about 10⁴ nodes, time per JKO step (goal ≤ 2 s): see
 ///   `ExactBenchmark+Mesh.swift`.
+/// - The mesh-jko refinement study on `double-well-2d` (``MeshRefinementStudy``).
 /// - The convergence studies of ``ExactConvergenceStudy`` (observed orders in h, 1/N, Δx).
 /// `quick` shrinks them (N = 10³, 64×64, 24×24 mesh cells, two levels per study) for smoke runs.
 public enum ExactBenchmark {
@@ -21,6 +22,7 @@ public enum ExactBenchmark {
         try finiteVolumeTiming(&report, quick: quick)
         try meshTiming(&report, quick: quick)
         try gridJKOTiming(&report, quick: quick)
+        try MeshRefinementStudy.run(&report, quick: quick)
         try ExactConvergenceStudy.run(&report, quick: quick)
         report.notes.append("Parallel.coreCount = \(Parallel.coreCount); the machine is shared, so timings are best-of-N")
         return report

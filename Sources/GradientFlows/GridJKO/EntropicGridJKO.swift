@@ -11,8 +11,9 @@ import Probability
 ///   min over π ≥ 0 with π1 = p of  ⟨C, π⟩ + ε KL(π | p ⊗ 1) + 2h F(πᵀ1),
 ///
 /// i.e. ρ_{k+1} = argmin_q W_ε(p, q)/(2h) + F(q), W_ε the entropic transport cost. The
-/// coupling is π_ij = exp((fᵢ + g_j − C_ij)/ε) and the iterations of the paper alternate,
-/// in the log domain (``SeparableLogKernel``: O(n^{d+1}) per iteration),
+/// coupling is π_ij = exp((fᵢ + g_j − C_ij)/ε) and the iterations of the paper alternate
+/// (written in the log domain; run as stabilised scalings with dgemm kernel products, or in
+/// the log domain when the scalings leave their range: EntropicGridJKO+Scaling.swift),
 ///
 ///   f = ε log p − ε log K⊙e^{g/ε}                      (row marginal = p),
 ///   g = κ (−ε log Kᵀ⊙e^{f/ε} − εV),  κ = 2h/(2h + ε)    (the KL prox of 2hF),
@@ -39,6 +40,10 @@ public struct EntropicGridJKO: Sendable {
     public let tolerance: Double
     public let maximumIterations: Int
     let kernel: SeparableLogKernel
+    /// The same kernel as real matrices (the fast path, ``scalingIterations``).
+    let gibbsKernel: SeparableGibbsKernel
+    /// Always iterate in the log domain (for tests of the fast path against it).
+    public var forceLogDomain = false
     /// V at the cell centres.
     let potentialValues: [Double]
 
@@ -61,6 +66,7 @@ public struct EntropicGridJKO: Sendable {
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
         kernel = SeparableLogKernel(counts: grid.cellCounts, spacing: grid.spacing, epsilon: eps)
+        gibbsKernel = SeparableGibbsKernel(counts: grid.cellCounts, spacing: grid.spacing, epsilon: eps)
         potentialValues = grid.potentialValues(potential)
     }
 
@@ -82,28 +88,14 @@ public struct EntropicGridJKO: Sendable {
         let logP = p.map { $0 > 0 ? Foundation.log($0) : -Double.infinity }
         let eps = epsilon, kappa = 2 * timeStep / (2 * timeStep + eps)
         // Potentials scaled by 1/ε: a = f/ε, b = g/ε.
-        var b = state.targetPotential.map { $0.map { $0 / eps } } ?? potentialValues.map { -kappa * $0 }
-        var a = state.sourcePotential.map { $0.map { $0 / eps } } ?? [Double](repeating: 0, count: count)
-        var iterations = 0, error = Double.infinity
-        while iterations < maximumIterations {
-            // Row log-marginal of the current (a, b), then the f-update.
-            let r = kernel.apply(b)
-            var e = 0.0
-            for i in 0..<count where p[i] > 0 || r[i] > -Double.infinity {
-                let row = Foundation.exp(a[i] + r[i])
-                e += abs((row.isFinite ? row : .infinity) - p[i])
-                a[i] = logP[i] - r[i]
-            }
-            error = e
-            iterations += 1
-            if iterations > 1, error <= tolerance { break }
-            let c = kernel.apply(a)
-            for j in 0..<count { b[j] = -kappa * (c[j] + potentialValues[j]) }
-        }
+        let a0 = state.sourcePotential.map { $0.map { $0 / eps } } ?? [Double](repeating: 0, count: count)
+        let b0 = state.targetPotential.map { $0.map { $0 / eps } } ?? potentialValues.map { -kappa * $0 }
+        let inner = (forceLogDomain ? nil : scalingIterations(p: p, a0: a0, b0: b0, kappa: kappa))
+            ?? logDomainIterations(p: p, a0: a0, b0: b0, kappa: kappa)
+        let a = inner.a, b = inner.b, iterations = inner.iterations, error = inner.error
         // q_j = exp(b_j + log Kᵀe^{a}) with the row marginal exact (a just updated).
-        let c = kernel.apply(a)
         var q = [Double](repeating: 0, count: count)
-        for j in 0..<count { q[j] = Foundation.exp(b[j] + c[j]) }
+        for j in 0..<count { q[j] = Foundation.exp(b[j] + inner.logColumn[j]) }
         let mass = q.reduce(0, +)
         var entropic = 0.0
         for i in 0..<count {
@@ -114,7 +106,8 @@ public struct EntropicGridJKO: Sendable {
         let report = EntropicGridJKOReport(
             step: state.stepIndex + 1, iterations: iterations, marginalError: error, converged: error <= tolerance,
             energy: energy(ofMasses: q), previousEnergy: energy(ofMasses: p), entropicCost: entropic, mass: mass,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            stabilised: inner.stabilised)
         return EntropicGridJKOState(masses: q, sourcePotential: a.map { $0 * eps }, targetPotential: b.map { $0 * eps },
                                     stepIndex: state.stepIndex + 1, report: report)
     }
@@ -158,6 +151,8 @@ public struct EntropicGridJKOReport: Sendable, Equatable {
     /// Σ q (1 up to the marginal error).
     public let mass: Double
     public let seconds: Double
+    /// The step ran on the stabilised scalings (false: on the log-domain fallback).
+    public let stabilised: Bool
 }
 
 extension EntropicGridJKO {
