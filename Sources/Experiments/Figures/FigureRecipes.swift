@@ -45,6 +45,15 @@ public enum FigureRecipes {
                 try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
         }
+    } + neuralRecipes
+
+    /// The neural figures of `neural-ou-2d` (the exact Gaussian JKO iterates beside the
+    /// learned flow): a full training run, minutes on two cores.
+    static let neuralRecipes: [Recipe] = [RunFigures.Kind.neuralDensities, .neuralLosses, .neuralMap].map { kind in
+        Recipe(id: "neural-ou-2d-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the neural-ou-2d preset",
+               needsLongTraining: true) { context in
+            try RunFigures.figure(kind, of: context.run(preset: "neural-ou-2d"), options: context.options)
+        }
     }
 
     public static var ids: [String] { all.map(\.id) }
