@@ -60,7 +60,7 @@ extension RunFigures {
         guard !comparisons.isEmpty else { return nil }
         let exactName = RunFigureData.title(of: data.neuralComparator)
         let source = comparisons[0].neuralSource
-        let title = "\(method) against \(exactName) on \(data.config.name) (neural: \(source))"
+        let title = "\(method) vs \(exactName), \(data.config.name) (neural: \(source))"
         return data.dimension == 1
             ? neuralDensities1D(data, method: method, comparisons, box: box[0], title: title)
             : neuralDensities2D(data, method: method, comparisons, box: box, title: title + "; ρ / column peak")
@@ -102,7 +102,7 @@ extension RunFigures {
                 axes.yLabel = column == 0 ? "\(name): x₂" : "x₂"
                 if row == 2 { axes.xLabel = "x₁" }
                 if column == comparisons.count - 1 {
-                    axes.colorBar = ColorBar(colormap: colormap, range: range, label: row == 2 ? "(neural − exact) / peak" : "ρ / column peak")
+                    axes.colorBar = ColorBar(colormap: colormap, range: range, label: row == 2 ? "(neural − exact) / column peak" : "ρ / column peak")
                 }
             }
         }

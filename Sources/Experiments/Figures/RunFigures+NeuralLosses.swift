@@ -17,14 +17,24 @@ extension RunFigures {
             let steps = data.trainedSteps(method)
             let range = Interval(Double(steps.first!), Double(max(steps.last!, steps.first! + 1)))
             let panels = [figure[row, 0], figure[row, 1]]
+            var values: [[Double]] = [[], []]
             for step in steps {
                 guard let history = data.lossHistory(method, step: step) else { continue }
                 let color = Colormap.viridis.color(for: Double(step), in: range)
                 panels[0].add(LinePlot(x: history.iterations, y: history.potential, color: color, width: 1.2))
                 panels[1].add(LinePlot(x: history.iterations, y: history.map, color: color, width: 1.2))
+                values[0] += history.potential
+                values[1] += history.map
             }
-            for (panel, name) in zip(panels, ["L_v (potential)", "L_T (map)"]) {
-                panel.title = "\(method): \(name)"
+            for (index, (panel, name)) in zip(panels, ["L_v (potential)", "L_T (map)"]).enumerated() {
+                // Adversarial training throws rare spikes (a batch far in ν's tail): the axis
+                // spans the 1–99 % range of the entries, so the settling shows; spikes run off.
+                let all = values[index].filter(\.isFinite)
+                let full = Interval.enclosing(all) ?? Interval(0, 1)
+                let body = Interval(sortedQuantile(all, 0.01), sortedQuantile(all, 0.99)).padded(by: 0.15)
+                let clipped = body.upper < full.upper || body.lower > full.lower
+                if clipped { panel.yLimits = body }
+                panel.title = "\(method): \(name)" + (clipped ? ", spikes clipped" : "")
                 panel.xLabel = "iteration within the JKO step"
                 panel.yLabel = name.components(separatedBy: " ")[0]
                 panel.showsGrid = true

@@ -17,7 +17,7 @@ extension RunFigures {
         guard data.dimension <= 2, let method = data.neuralMethods.first, let (trainer, step) = data.trainedFlow(method) else { return nil }
         let fromStart = trainer.settings.parametrisation == .sjko
         let sourceStep = fromStart ? 0 : step - 1
-        let mapName = fromStart ? "map from ρ₀, T: ρ₀ → ρ\(subscriptDigits(step))" : "one-step map T: ρ\(subscriptDigits(step - 1)) → ρ\(subscriptDigits(step))"
+        let mapName = fromStart ? "map from ρ₀: ρ₀ → ρ\(subscriptDigits(step))" : "one-step map: ρ\(subscriptDigits(step - 1)) → ρ\(subscriptDigits(step))"
         let h = data.neuralTimeStep(method, step: step)
         let title = "Learned potential and map of \(method), JKO step k = \(step) (h = \(TickFormatter.compact(h))), \(data.config.name)"
         return data.dimension == 1
@@ -70,16 +70,17 @@ extension RunFigures {
         let learned = trainer.transport(Matrix(rows: points.count, columns: 2, elements: points.flatMap { $0 }), using: &noise)
         let learnedEnds = (0..<points.count).map { learned.row($0) }
         let f = magnification(starts: points, ends: learnedEnds, box: box)
-        let panels: [([[Double]], String, Color)] = [(learnedEnds, "learned " + mapName, MethodStyle.of(method).color)]
-            + (exact.map { map in [(points.map { map($0) }, "exact Gaussian JKO " + mapName, MethodStyle.of("gaussian-jko").color)] } ?? [])
-        for (column, (ends, name, color)) in panels.enumerated() {
+        let panels: [([[Double]], String, String)] = [(learnedEnds, "learned " + mapName, method)]
+            + (exact.map { map in [(points.map { map($0) }, "exact JKO " + mapName, "gaussian-jko")] } ?? [])
+        for (column, (ends, name, owner)) in panels.enumerated() {
+            let color = MethodStyle.of(owner).color
             let axes = figure[0, 1 + column]
             if let source = data.samples(method, step: sourceStep) {
                 let shown = subsample(source, count: 400)
                 axes.add(ScatterPlot(x: shown.column(0), y: shown.column(1), color: Color.gray.withAlpha(0.35), radius: 1.2,
                                      label: "ρ\(subscriptDigits(sourceStep)) samples"))
             }
-            if let image = data.samples(method, step: step) {
+            if let image = data.samples(owner, step: step) {
                 let shown = subsample(image, count: 400)
                 axes.add(ScatterPlot(x: shown.column(0), y: shown.column(1), color: color.withAlpha(0.35), radius: 1.2,
                                      label: "ρ\(subscriptDigits(step)) samples"))
