@@ -41,9 +41,20 @@ public enum FigureRecipes {
         },
     ] + Presets.all.flatMap { preset in
         runKinds.filter { RunFigures.applies($0, to: preset.config) }.map { kind in
-            Recipe(id: "\(preset.name)-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the \(preset.name) preset") { context in
+            // A preset with a neural column trains networks: minutes, not part of --all.
+            Recipe(id: "\(preset.name)-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the \(preset.name) preset",
+                   needsLongTraining: preset.config.methods.contains { $0.hasPrefix("neural-") }) { context in
                 try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
+        }
+    } + neuralRecipes
+
+    /// The neural figures of `neural-ou-2d` (the exact Gaussian JKO iterates beside the
+    /// learned flow): a full training run, minutes on two cores.
+    static let neuralRecipes: [Recipe] = [RunFigures.Kind.neuralDensities, .neuralLosses, .neuralMap].map { kind in
+        Recipe(id: "neural-ou-2d-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the neural-ou-2d preset",
+               needsLongTraining: true) { context in
+            try RunFigures.figure(kind, of: context.run(preset: "neural-ou-2d"), options: context.options)
         }
     }
 

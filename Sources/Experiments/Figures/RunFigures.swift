@@ -14,6 +14,9 @@ import Plotting
 /// | `velocity-field`      | 2D: the potential V beside ν, and ρ_t with the velocity −∇(V + log ρ_t) |
 /// | `losses`              | training losses, when the run wrote `losses.csv` files |
 /// | `image-grid`          | sample images per step, for runs whose dimension is a square image |
+/// | `neural-densities`    | neural runs: exact density rows, the neural flow's (KDE) under them, difference maps (1D: curves and difference) |
+/// | `neural-losses`       | neural runs: L_v and L_T against the iteration, one curve per JKO step |
+/// | `neural-map`          | neural runs: the learned potential v with ∇v arrows, and the learned map T beside the exact one |
 ///
 /// Figures a run cannot support (no losses, not images) are skipped, never faked.
 public enum RunFigures {
@@ -27,6 +30,9 @@ public enum RunFigures {
         case velocityField = "velocity-field"
         case losses
         case imageGrid = "image-grid"
+        case neuralDensities = "neural-densities"
+        case neuralLosses = "neural-losses"
+        case neuralMap = "neural-map"
     }
 
     /// Renders every figure the run supports into `RUN/figures/NAME.FORMAT`; returns the files written.
@@ -49,7 +55,8 @@ public enum RunFigures {
 
     /// One figure of a run, or nil when the run holds nothing it could show.
     public static func figure(_ kind: Kind, of data: RunFigureData, options: FigureOptions = FigureOptions()) throws -> Figure? {
-        guard data.dimension == 1 || data.dimension == 2 || kind == .metrics || kind == .losses || kind == .imageGrid else {
+        guard data.dimension == 1 || data.dimension == 2 || kind == .metrics || kind == .losses || kind == .imageGrid
+            || kind == .neuralLosses else {
             return nil
         }
         let built: Figure?
@@ -63,6 +70,9 @@ public enum RunFigures {
         case .velocityField: built = data.dimension == 2 ? velocityField(data, options) : nil
         case .losses: built = lossesFigure(data)
         case .imageGrid: built = imageGrid(data, options)
+        case .neuralDensities: built = neuralDensities(data, options)
+        case .neuralLosses: built = neuralLosses(data)
+        case .neuralMap: built = neuralMap(data)
         }
         return built.map(options.apply)
     }
@@ -77,6 +87,8 @@ public enum RunFigures {
         case .lagrangianPaths: return config.dimension == 1 && config.methods.contains("particle-jko")
         case .velocityField: return config.dimension == 2
         case .losses, .imageGrid: return false
+        case .neuralLosses: return config.methods.contains { $0.hasPrefix("neural-") }
+        case .neuralDensities, .neuralMap: return config.dimension <= 2 && config.methods.contains { $0.hasPrefix("neural-") }
         }
     }
 
