@@ -159,9 +159,12 @@ final class EnergySignTests: XCTestCase {
         for name in Presets.names {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("jko-sign-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }
-            let config = try ConfigLoader.resolve(name, overrides: [
+            var config = try ConfigLoader.resolve(name, overrides: [
                 "flow.steps=3", "grid.cells=40", "particles.count=200", "mesh.cells=12",
                 "output.sample_count=100", "output.cloud_w2_count=0"])
+            // The neural columns report no KL; their presets repeat the exact presets' columns.
+            config.methods = config.methods.filter { !$0.hasPrefix("neural-") }
+            guard !config.methods.isEmpty else { continue }
             try config.validate()
             let table = try ExperimentRunner(config: config, folder: RunFolder.create(at: scratch, force: false)).run(source: name, command: "test")
             for method in config.methods {
