@@ -20,8 +20,10 @@ extension ExperimentConfig {
         if methods.contains("gaussian-jko") {
             let s = Matrix(start.covariances[0]), a = try targetDistribution().precision
             if a.commutator(with: s) > 1e-9 {
-                throw ConfigError.outOfRange(key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
-                                             allowed: "\"gaussian-jko\" needs a start covariance that commutes with the target covariance (e.g. diagonal for a diagonal target)")
+                throw ConfigError.outOfRange(
+                    key: "start.covariances", value: ConfigValue.matrixList(start.covariances).description,
+                    allowed: "\"gaussian-jko\" needs start.covariances to commute with target.covariance = "
+                        + "\(ConfigValue.matrixList([target.covariance]).description) (e.g. both diagonal); change either key, or remove \"gaussian-jko\" from methods")
             }
         }
     }
