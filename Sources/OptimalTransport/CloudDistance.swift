@@ -38,8 +38,9 @@ public enum CloudDistance: String, CaseIterable, Sendable {
     /// the squared Euclidean cost); `seed` by `sliced` only. A `sinkhorn` value whose
     /// solver did not meet ``sinkhornTolerance`` throws ``TransportError/notConverged(_:value:)``
     /// (use ``measure(_:_:epsilon:seed:)`` to get the value with its status).
-    public func evaluate(_ source: Matrix, _ target: Matrix, epsilon: Double = 0.01, seed: UInt64 = 0) throws -> Double {
-        let result = try measure(source, target, epsilon: epsilon, seed: seed)
+    public func evaluate(_ source: Matrix, _ target: Matrix, epsilon: Double = 0.01, seed: UInt64 = 0,
+                         maximumIterations: Int = sinkhornIterations) throws -> Double {
+        let result = try measure(source, target, epsilon: epsilon, seed: seed, maximumIterations: maximumIterations)
         if !result.converged {
             throw TransportError.notConverged(result.note ?? "\(rawValue) did not converge", value: result.value)
         }
@@ -48,10 +49,12 @@ public enum CloudDistance: String, CaseIterable, Sendable {
 
     /// The distance with how it was obtained: `converged` is false only for an iterative
     /// metric (`sinkhorn`) that stopped on its budget, and `note` then says by how much.
-    public func measure(_ source: Matrix, _ target: Matrix, epsilon: Double = 0.01, seed: UInt64 = 0) throws -> CloudDistanceValue {
+    /// `maximumIterations` is the `sinkhorn` budget per term.
+    public func measure(_ source: Matrix, _ target: Matrix, epsilon: Double = 0.01, seed: UInt64 = 0,
+                        maximumIterations: Int = sinkhornIterations) throws -> CloudDistanceValue {
         if self == .sinkhorn {
             let divergence = SinkhornDivergence(solver: SinkhornSolver(
-                epsilon: epsilon, tolerance: Self.sinkhornTolerance, maximumIterations: Self.sinkhornIterations))
+                epsilon: epsilon, tolerance: Self.sinkhornTolerance, maximumIterations: maximumIterations))
             let r = try divergence.evaluate(.uniform(source), .uniform(target))
             let note = r.converged ? nil : String(
                 format: "the Sinkhorn divergence at ε = %g did not converge: status %@, L1 marginal error %.3g after %d iterations (tolerance %.0e), so its value %.6g is not the divergence",

@@ -27,7 +27,7 @@ import NumericalCore
 /// ε, warm-starting the potentials; each intermediate stage runs until its marginal error is
 /// below ``stageTolerance`` or for at most ``annealingStageIterations`` iterations. This
 /// changes nothing at the fixed point. Newton polish (`newtonPolish`, for min(n, m) ≤ 3000):
-/// after 5 plain iterations at the final ε, ``SinkhornNewton`` takes Newton steps on
+/// after ``annealingStageIterations`` plain iterations at the final ε, ``SinkhornNewton`` takes Newton steps on
 /// the semi-dual (quadratic convergence) until the tolerance is met; if it stalls, plain
 /// iterations resume and the polish is retried every ``annealingStageIterations``. Cost per iteration: 2nm exponentials, parallel over rows (the transposed
 /// cost matrix is kept for the column update: 2× the memory of C); per Newton step, O(nm²).
@@ -55,7 +55,7 @@ public struct SinkhornSolver: Sendable {
     public var newtonPolish: Bool
 
     public init(epsilon: Double, tolerance: Double = 1e-9, maximumIterations: Int = 10_000,
-                annealing: Bool = true, annealingStageIterations: Int = 20, stageTolerance: Double = 1e-3,
+                annealing: Bool = true, annealingStageIterations: Int = 100, stageTolerance: Double = 1e-3,
                 newtonPolish: Bool = true) {
         self.epsilon = epsilon
         self.tolerance = tolerance
@@ -107,7 +107,7 @@ public struct SinkhornSolver: Sendable {
         var g = start == nil ? [Double](repeating: 0, count: b.count)
             : LogDomain.softMinimum(ct, potential: f, logWeights: la, epsilon: epsilon)
         var history = [Double]()
-        var iterations = 0, reached = false, nextPolish = min(5, annealingStageIterations)
+        var iterations = 0, reached = false, nextPolish = annealingStageIterations
         var stageEpsilon = annealing ? max(epsilon, 0.5 * c.maxAbs) : epsilon
         let canPolish = newtonPolish && min(a.count, b.count) <= SinkhornNewton.sizeLimit
         stages: while true {

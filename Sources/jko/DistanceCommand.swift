@@ -35,21 +35,25 @@ struct DistanceCommand: ParsableCommand {
     @Option(help: "Seed of the sliced-W₂ directions.")
     var seed: Int = 0
 
+    @Option(help: "Iteration budget of each sinkhorn term (Sinkhorn iterations and Newton steps).")
+    var maxIterations: Int = CloudDistance.sinkhornIterations
+
     @Flag(help: "Print a sinkhorn value that did not reach its tolerance (flagged on standard error) instead of failing.")
     var acceptUnconverged = false
 
     func validate() throws {
         guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be a positive number, got \(epsilon)") }
+        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive, got \(maxIterations)") }
         guard seed >= 0 else { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
     }
 
     func run() throws {
         let a = try load(first), b = try load(second)
-        let result = try metric.measure(a, b, epsilon: epsilon, seed: UInt64(seed))
+        let result = try metric.measure(a, b, epsilon: epsilon, seed: UInt64(seed), maximumIterations: maxIterations)
         guard result.converged else {
             let note = result.note ?? "\(metric.rawValue) did not converge"
             guard acceptUnconverged else {
-                throw TransportError.notConverged(note + "; raise --epsilon, or pass --accept-unconverged to print it anyway", value: result.value)
+                throw TransportError.notConverged(note + "; raise --max-iterations or --epsilon, or pass --accept-unconverged to print it anyway", value: result.value)
             }
             FileHandle.standardError.write(Data(("warning: " + note + "\n").utf8))
             print(result.value)
