@@ -103,6 +103,6 @@ public struct EntropicTransportSolution: Sendable {
         self.objective = primal
         self.dualObjective = dual
         let finite = primal.isFinite && dual.isFinite && f.allSatisfy(\.isFinite) && g.allSatisfy(\.isFinite)
-        self.status = !finite ? .diverged : (reachedTolerance ? .converged : .maximumIterationsReached)
+        self.status = !finite ? .diverged : (reachedTolerance ? .converged : .notConverged)
     }
 }

@@ -4,7 +4,8 @@ import NumericalCore
 ///
 /// - one-dimensional points with a squared Euclidean cost → ``QuantileTransport``;
 /// - equal sizes and uniform weights → ``AssignmentSolver`` (LAPJV, sparse then certified);
-/// - anything else → ``ShortestPathTransportSolver``.
+/// - anything else (unequal sizes, weights) → ``NetworkSimplexTransportSolver``
+///   (``ShortestPathTransportSolver`` stays as an independent reference for tests).
 ///
 /// All three return an ``ExactTransportSolution`` with an optimal plan, its cost and
 /// optimal dual potentials. For the squared Euclidean cost, `cost` is W₂² and `distance` W₂.
@@ -15,13 +16,13 @@ public enum ExactTransport {
         if n == m && problem.source.isUniform && problem.target.isUniform {
             return try AssignmentSolver().solve(problem)
         }
-        return try ShortestPathTransportSolver().solve(problem)
+        return try NetworkSimplexTransportSolver().solve(problem)
     }
 
     /// W₂ between two uniform clouds `[n, d]` and `[m, d]` (any sizes).
     ///
     /// One-dimensional clouds use sorting; d ≥ 2 builds the squared Euclidean cost matrix
-    /// and solves exactly (LAPJV for n = m).
+    /// and solves exactly (LAPJV for n = m, network simplex otherwise).
     public static func wassersteinDistance(_ source: Matrix, _ target: Matrix) throws -> Double {
         let a = try DiscreteMeasure.uniform(source), b = try DiscreteMeasure.uniform(target)
         guard a.dimension == b.dimension else {

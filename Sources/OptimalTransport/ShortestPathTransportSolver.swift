@@ -46,7 +46,7 @@ public struct ShortestPathTransportSolver: Sendable {
         return ExactTransportSolution(
             entries: entries, sourceWeights: a, targetWeights: bRaw, cost: total,
             sourcePotential: state.rowPotential.map { -$0 }, targetPotential: state.columnPotential,
-            status: rounds.finished ? .converged : .maximumIterationsReached, iterations: rounds.count)
+            status: rounds.finished ? .converged : .notConverged, iterations: rounds.count)
     }
 }
 

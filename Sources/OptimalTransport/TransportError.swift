@@ -12,10 +12,15 @@ public enum TransportError: Error, CustomStringConvertible, Equatable {
     case invalidParameter(String)
     /// The chosen solver cannot handle this problem (e.g. an assignment solver given weights).
     case unsupportedProblem(String)
+    /// A value requested by name (``CloudDistance/evaluate(_:_:epsilon:seed:)``) whose solver
+    /// stopped on its budget; solvers themselves report this in their solution's `status`.
+    case notConverged(String, value: Double)
 
     public var description: String {
         switch self {
         case let .invalidMeasure(s), let .dimensionMismatch(s), let .invalidParameter(s), let .unsupportedProblem(s):
+            return s
+        case let .notConverged(s, _):
             return s
         }
     }
@@ -25,10 +30,16 @@ public enum TransportError: Error, CustomStringConvertible, Equatable {
 public enum SolverStatus: String, Sendable, Equatable, CustomStringConvertible {
     /// The stopping criterion was met within the iteration budget.
     case converged
-    /// The iteration budget ran out before the stopping criterion was met.
-    case maximumIterationsReached
+    /// The iteration budget ran out before the stopping criterion was met (for the
+    /// entropic solvers: the marginal error is still above the tolerance; see the
+    /// solution's `marginalError`).
+    case notConverged
     /// A NaN or infinity appeared; the returned numbers are not to be trusted.
     case diverged
 
     public var description: String { rawValue }
+
+    /// The former name of ``notConverged``.
+    @available(*, deprecated, renamed: "notConverged")
+    public static var maximumIterationsReached: SolverStatus { .notConverged }
 }

@@ -23,8 +23,13 @@ import NumericalCore
 /// along it (“translation-invariant Sinkhorn”, Séjourné, Vialard & Peyré, AISTATS 2022):
 /// with A = ⟨a, e^{−f/ρ₁}⟩, B = ⟨b, e^{−g/ρ₂}⟩,
 ///   λ = log(B/A)/(1/ρ₁ + 1/ρ₂);  ρ₁ = ∞: λ = ρ₂ log(B/|a|);  ρ₂ = ∞: λ = ρ₁ log(|b|/A).
-/// The stopping quantity (error history) is max(|Δf|∞, |Δg|∞) over one iteration, in cost
-/// units.
+/// The error history is max(|Δf|∞, |Δg|∞) over one iteration, in cost units. Stopping rule
+/// (shared with ``SinkhornSolver``): a small step is not convergence by itself; once the
+/// step is below ``tolerance`` the marginal optimality error
+///   Σᵢ |(π1)ᵢ − aᵢ e^{−fᵢ/ρ₁}| + Σⱼ |(πᵀ1)ⱼ − bⱼ e^{−gⱼ/ρ₂}|   (e^{−f/ρ} = 1 at ρ = ∞)
+/// is computed (two passes) and the solution is `converged` only when it is below
+/// ``marginalTolerance``; when ``maximumIterations`` is reached first, the status is
+/// ``SolverStatus/notConverged``. ε below 2⁻⁵²·max C is refused (see ``SinkhornSolver``).
 ///
 /// The fixed-source, soft-target case ρ₁ = ∞, ρ₂ = 1 with C = |x − y|²/(2h) is the JKO step
 /// of KL(·‖ν) for ν = b (DESIGN.md §1.3): its target marginal is the next iterate
@@ -38,23 +43,24 @@ public struct UnbalancedSinkhornSolver: Sendable {
     public var targetPenalty: Double
     /// Stop when the potentials move less than this (sup norm, cost units) in one iteration.
     public var tolerance: Double
+    /// Converged only when the marginal optimality error (above) is below this.
+    public var marginalTolerance: Double
     public var maximumIterations: Int
 
     public init(epsilon: Double, sourcePenalty: Double, targetPenalty: Double,
-                tolerance: Double = 1e-10, maximumIterations: Int = 20_000) {
+                tolerance: Double = 1e-10, marginalTolerance: Double = 1e-9, maximumIterations: Int = 20_000) {
         self.epsilon = epsilon
         self.sourcePenalty = sourcePenalty
         self.targetPenalty = targetPenalty
         self.tolerance = tolerance
+        self.marginalTolerance = marginalTolerance
         self.maximumIterations = maximumIterations
     }
 
     /// Solves the problem (its measures may have any positive masses: build them with
     /// `requireUnitMass: false`).
     public func solve(_ problem: TransportProblem) throws -> EntropicTransportSolution {
-        guard epsilon > 0, epsilon.isFinite else {
-            throw TransportError.invalidParameter("epsilon is \(epsilon); the entropic regularisation must be a positive number")
-        }
+        try SinkhornSolver.validate(epsilon: epsilon, costScale: problem.costMatrix.maxAbs)
         for (name, rho) in [("sourcePenalty", sourcePenalty), ("targetPenalty", targetPenalty)] where !(rho > 0) {
             throw TransportError.invalidParameter("\(name) is \(rho); a marginal penalty must be positive (.infinity for a hard constraint)")
         }
@@ -84,7 +90,10 @@ public struct UnbalancedSinkhornSolver: Sendable {
             iterations += 1
             history.append(change)
             if !change.isFinite { break }
-            if change < tolerance { reached = true; break }
+            if change < tolerance && marginalOptimalityError(c, ct, f: f, g: g, la: la, lb: lb) < marginalTolerance {
+                reached = true
+                break
+            }
         }
         return EntropicTransportSolution(
             cost: c, sourceWeights: a, targetWeights: b, f: f, g: g, epsilon: epsilon,
@@ -109,6 +118,22 @@ public struct UnbalancedSinkhornSolver: Sendable {
         case (true, false):
             return rho1 * (logMassB - LogDomain.logSumExp(zip(la, f).map { $0 - $1 / rho1 }))
         }
+    }
+
+    /// Σᵢ |(π1)ᵢ − aᵢ e^{−fᵢ/ρ₁}| + Σⱼ |(πᵀ1)ⱼ − bⱼ e^{−gⱼ/ρ₂}| for the plan of (f, g).
+    func marginalOptimalityError(_ c: Matrix, _ ct: Matrix, f: [Double], g: [Double], la: [Double], lb: [Double]) -> Double {
+        let rowSoftmin = LogDomain.softMinimum(c, potential: g, logWeights: lb, epsilon: epsilon)
+        let columnSoftmin = LogDomain.softMinimum(ct, potential: f, logWeights: la, epsilon: epsilon)
+        var error = 0.0
+        for i in f.indices {
+            let target = sourcePenalty.isFinite ? Foundation.exp(-f[i] / sourcePenalty) : 1
+            error += Foundation.exp(la[i]) * abs(Foundation.exp((f[i] - rowSoftmin[i]) / epsilon) - target)
+        }
+        for j in g.indices {
+            let target = targetPenalty.isFinite ? Foundation.exp(-g[j] / targetPenalty) : 1
+            error += Foundation.exp(lb[j]) * abs(Foundation.exp((g[j] - columnSoftmin[j]) / epsilon) - target)
+        }
+        return error
     }
 
     /// Residuals of the fixed-point equations at (f, g), sup norm, in cost units:

@@ -92,4 +92,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(badStep.status, 0)
         XCTAssertTrue(badStep.output.contains("step 9 is outside the run's steps 0…2"), badStep.output)
     }
+
+    /// `jko distance`: unequal sizes, a Sinkhorn value that did not converge, an unusable ε.
+    func testDistanceReportsConvergenceAndRefusesTinyEpsilon() throws {
+        let cli = self
+        var g = RandomGenerator(seed: 91)
+        let x = Matrix(rows: 60, columns: 2, elements: (0..<120).map { _ in g.normal() })
+        let y = Matrix(rows: 41, columns: 2, elements: (0..<82).map { _ in 3 * g.normal() })
+        try NPYArray(x).write(to: cli.scratch.appendingPathComponent("x.npy"))
+        try NPYArray(y).write(to: cli.scratch.appendingPathComponent("y.npy"))
+        let w2 = try cli.jko(["distance", "x.npy", "y.npy"])
+        XCTAssertEqual(w2.status, 0, w2.output)
+        XCTAssertGreaterThan(Double(w2.output.split(separator: "\n").first ?? "") ?? 0, 1, w2.output)
+        let capped = try cli.jko(["distance", "x.npy", "y.npy", "--metric", "sinkhorn", "--epsilon", "0.01", "--max-iterations", "3"])
+        XCTAssertNotEqual(capped.status, 0)
+        XCTAssertTrue(capped.output.contains("did not converge") && capped.output.contains("marginal error"), capped.output)
+        let accepted = try cli.jko(["distance", "x.npy", "y.npy", "--metric", "sinkhorn", "--epsilon", "0.01", "--max-iterations", "3", "--accept-unconverged"])
+        XCTAssertEqual(accepted.status, 0, accepted.output)
+        XCTAssertTrue(accepted.output.contains("warning: "), accepted.output)
+        let tiny = try cli.jko(["distance", "x.npy", "y.npy", "--metric", "sinkhorn", "--epsilon", "1e-300"])
+        XCTAssertNotEqual(tiny.status, 0)
+        XCTAssertTrue(tiny.output.contains("smallest usable value"), tiny.output)
+    }
 }

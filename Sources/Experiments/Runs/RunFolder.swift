@@ -124,9 +124,30 @@ public struct RunManifest: Codable, Equatable, Sendable {
     public var methods: [String]
     /// The method whose samples sit directly in `samples/` (the first of `methods`).
     public var referenceMethod: String
+    /// What each method's `density/…/step-KKKK.npy` holds (point values at cell centres or
+    /// cell averages, its total mass, what the covariance columns include); nil in runs
+    /// written before this field existed.
+    public var densityFiles: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case toolVersion = "tool_version", seed, source, command, created, methods, referenceMethod = "reference_method"
+        case densityFiles = "density_files"
+    }
+
+    /// The convention of each method's density files (``densityFiles``).
+    public static func densityConvention(of method: String) -> String? {
+        switch method {
+        case "analytic", "gaussian-jko":
+            return "point values of the closed-form density at the cell centres (not cell averages, not renormalised)"
+        case "finite-volume":
+            return "cell averages (the finite-volume unknowns, total mass 1); its cov_* metrics include the within-cell variance dx²/12"
+        case "particle-jko":
+            return "cell averages of the piecewise-constant particle density; total mass (N−1)/N for N particles (the two end half-masses lie outside the particle range)"
+        case "mesh-jko":
+            return "point values of the mesh's piecewise-constant density (triangle mass / area) at the cell centres"
+        default:
+            return nil
+        }
     }
 
     public init(config: ExperimentConfig, source: String, command: String) {
@@ -137,6 +158,9 @@ public struct RunManifest: Codable, Equatable, Sendable {
         created = ISO8601DateFormatter().string(from: Date())
         methods = config.methods
         referenceMethod = config.methods.first ?? "analytic"
+        let conventions = Dictionary(config.methods.compactMap { m in Self.densityConvention(of: m).map { (m, $0) } },
+                                     uniquingKeysWith: { first, _ in first })
+        densityFiles = conventions.isEmpty ? nil : conventions
     }
 
     public func write(to folder: RunFolder) throws {
