@@ -7,7 +7,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Recompute a run's metrics from its saved samples and print the table.",
-        discussion: "Every method is compared with the reference method at every step; the table is written to RUN_DIR/metrics-eval.csv (metrics.csv is left untouched).")
+        discussion: "Every method is compared with the reference method at every step; the table is written to RUN_DIR/metrics-eval.csv (metrics.csv is left untouched). The MMD uses the first --mmd-count samples of each cloud (its sampling error grows like count^-1/2).")
 
     @Argument(help: "A run folder written by 'jko run'.")
     var runDirectory: String
@@ -18,15 +18,24 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Entropic regularisation ε for the sinkhorn metric.")
     var epsilon: Double = 0.01
 
+    @Option(help: "Samples per cloud for the MMD (O(n²) work per step and method).")
+    var mmdCount: Int = RunEvaluation.defaultMMDCount
+
     func validate() throws {
         guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be a positive number, got \(epsilon)") }
+        guard mmdCount >= 2 else { throw ValidationError("--mmd-count must be ≥ 2, got \(mmdCount)") }
     }
 
     func run() throws {
-        let evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon)
+        let evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon, mmdCount: mmdCount)
         let url = URL(fileURLWithPath: runDirectory)
-        let table = try evaluation.evaluate(run: url)
+        let steps = (try? RunFolder.open(url).config().flow.steps) ?? 0
+        let (table, folder) = try evaluation.compute(run: url, progress: ProgressReporter(label: "eval", total: steps + 1))
         print(table.render())
-        print("wrote \(url.appendingPathComponent("metrics-eval.csv").path)")
+        fflush(stdout)
+        do { try evaluation.write(table, to: folder) } catch {
+            throw CommandFailure("the table above could not be saved: \(error)")
+        }
+        print("wrote \(RunEvaluation.outputURL(folder).path)")
     }
 }

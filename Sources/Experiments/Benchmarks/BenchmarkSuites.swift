@@ -6,6 +6,7 @@ public enum BenchmarkSuites {
         ("exact", "exact schemes: 1D particle JKO (N = 10⁴) per step, 2D finite volumes 256×256 to t = 1", ExactBenchmark.run),
         ("transport", "exact W₂ at n = 1000/2000/4000 (goal ≤ 0.7× POT's ot.emd2), sliced W₂ at n = 10⁵, Sinkhorn at n = 2000", TransportBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
+        ("fuzz", "mutation fuzzing of the .npy, safetensors, TOML and CSV readers: 10⁵ cases each (2000 with --quick), no trap", ReaderFuzzing.run),
         ("engine", "Neural engine: S-JKO toy iteration (it/s, GFLOP/s vs sgemm peak), conv training step, memory growth", EngineBenchmark.run),
     ]
 

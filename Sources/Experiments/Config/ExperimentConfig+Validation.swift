@@ -6,9 +6,11 @@ extension ExperimentConfig {
     /// Cross-key checks (shapes against the dimension, definiteness, weights summing to
     /// one, methods that apply); per-key ranges were checked as values were set.
     public func validate() throws {
+        try validateName()
         if target.kind == "gaussian" { _ = try targetDistribution() }
         _ = try potential()
         _ = try startDistribution()
+        try validateStartWidth()
         try validateExactSchemes()
         if methods.isEmpty {
             throw ConfigError.outOfRange(key: "methods", value: "[]", allowed: "list at least one method, e.g. [\"analytic\"]")

@@ -23,6 +23,11 @@ enum TOMLReader {
         if let table = try? TOMLTable(string: "v = " + text), let v = table["v"], let value = try? convert(v, key: "v") {
             return value
         }
+        // A number TOML cannot hold as a Double (1e400, -1e999) is still a number, so the
+        // key's range check names it, instead of calling it a string.
+        if let number = Double(text), text.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true {
+            return .number(number)
+        }
         return .string(text)
     }
 
