@@ -121,7 +121,7 @@ final class BadRunFolderTests: XCTestCase {
             if let damage { try damage.write(to: j.appendingPathComponent("run.json")) } else { try FileManager.default.removeItem(at: j.appendingPathComponent("run.json")) }
             let result = try cli.jko(resume(name))
             XCTAssertEqual(result.status, 0, result.output)
-            XCTAssertTrue(result.output.contains("run.json: it is \(damage == nil ? "missing" : "not the JSON"))"), result.output)
+            XCTAssertTrue(result.output.contains("run.json: it is \(damage == nil ? "missing" : "not the JSON")"), result.output)
             XCTAssertEqual(try RunFolder.open(j).manifest().methods, ["analytic", "gaussian-jko", "particle-jko", "finite-volume"])
         }
         // A kill after run.json but before config.toml: --resume refuses, --force may replace it.

@@ -39,8 +39,11 @@ public enum ReaderFuzzing {
         var rng = RandomGenerator(seed: seed)
         let valid = seedFile(reader)
         var accepted = 0
+        // JKO_FUZZ_DUMP=FILE keeps the case being read in FILE, to reproduce a trap.
+        let dump = ProcessInfo.processInfo.environment["JKO_FUZZ_DUMP"]
         for _ in 0..<cases {
             let bytes = mutate(valid, using: &rng)
+            if let dump { try? Data(bytes).write(to: URL(fileURLWithPath: dump)) }
             if read(reader, bytes) { accepted += 1 }
         }
         return accepted
