@@ -56,14 +56,23 @@ public struct NPYArray: Equatable, Sendable {
 
     // MARK: Decoding
 
+    /// The most values a file may hold: 2³⁰ (8 GiB as Double). Larger shapes are refused
+    /// before anything is allocated.
+    public static let maximumValueCount = 1 << 30
+
+    /// Reads a `.npy` file; every failure is an ``NPYError`` naming the file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw NPYError.unreadable("cannot read \(url.path): \(error.localizedDescription)")
+        do { data = try FileSystem.read(url) } catch let error as FileAccessError {
+            if error.code == EISDIR { throw NPYError.unreadable("\(url.path) is a folder, not a .npy file; give the path of a .npy file") }
+            throw NPYError.unreadable("cannot read \(url.path): \(error.reason); \(error.code == ENOENT ? "give the path of a .npy file" : error.fix)")
         }
-        try self.init(data: data, name: url.lastPathComponent)
+        try self.init(data: data, name: url.path)
     }
 
+    /// Parses `.npy` bytes. The header is checked field by field and the shape with
+    /// overflow-checked arithmetic against the bytes present and ``maximumValueCount``,
+    /// so a damaged or hostile header gives an ``NPYError``, never a trap or a huge allocation.
     public init(data: Data, name: String = "array") throws {
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
@@ -80,7 +89,7 @@ public struct NPYArray: Equatable, Sendable {
         } else {
             throw NPYError.unsupported("\(name): .npy format version \(major) is not supported")
         }
-        guard bytes.count >= headerStart + headerLength,
+        guard bytes.count - headerStart >= headerLength,
               let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
             throw NPYError.unreadable("\(name): truncated header")
         }
@@ -91,67 +100,75 @@ public struct NPYArray: Equatable, Sendable {
         guard let descrField = field("descr"), let shapeField = field("shape") else {
             throw NPYError.unreadable("\(name): header lacks 'descr' or 'shape'")
         }
-        let descr = descrField.split(separator: "'").first.map(String.init) ?? ""
+        let descr = descrField.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
         if let fo = field("fortran_order"), fo.hasPrefix("True") {
             throw NPYError.unsupported("\(name): Fortran-order arrays are not supported; save with numpy.ascontiguousarray")
         }
-        guard let open = shapeField.firstIndex(of: "("), let close = shapeField.firstIndex(of: ")") else {
-            throw NPYError.unreadable("\(name): malformed shape in header")
-        }
-        let dims = shapeField[shapeField.index(after: open)..<close]
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let parsed = dims.compactMap { Int($0) }
-        guard parsed.count == dims.count else { throw NPYError.unreadable("\(name): malformed shape \(dims)") }
-        let count = parsed.reduce(1, *)
-        let body = headerStart + headerLength
+        let shape = try Self.parseShape(shapeField, name: name)
+        let itemSize: Int
         switch descr {
-        case "<f8":
-            guard bytes.count >= body + 8 * count else { throw NPYError.unreadable("\(name): data truncated (expected \(count) float64 values)") }
-            var out = [Double](repeating: 0, count: count)
-            for i in 0..<count {
-                var bits: UInt64 = 0
-                for b in 0..<8 { bits |= UInt64(bytes[body + 8 * i + b]) << (8 * UInt64(b)) }
-                out[i] = Double(bitPattern: bits)
-            }
-            self.init(shape: parsed, values: out)
-        case "<f4":
-            guard bytes.count >= body + 4 * count else { throw NPYError.unreadable("\(name): data truncated (expected \(count) float32 values)") }
-            var out = [Double](repeating: 0, count: count)
-            for i in 0..<count {
-                var bits: UInt32 = 0
-                for b in 0..<4 { bits |= UInt32(bytes[body + 4 * i + b]) << (8 * UInt32(b)) }
-                out[i] = Double(Float(bitPattern: bits))
-            }
-            self.init(shape: parsed, values: out)
+        case "<f8": itemSize = 8
+        case "<f4": itemSize = 4
+        case ">f8", ">f4":
+            throw NPYError.unsupported("\(name): the values are big-endian (\(descr)); save them little-endian, e.g. numpy.save(path, array.astype('<f8'))")
         default:
             throw NPYError.unsupported("\(name): dtype \(descr) is not supported; save as float64 or float32 (little-endian)")
         }
+        let count = try Self.valueCount(shape, itemSize: itemSize, available: bytes.count - headerStart - headerLength, name: name)
+        let body = headerStart + headerLength
+        var out = [Double](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            if itemSize == 8 {
+                for i in 0..<count { out[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: body + 8 * i, as: UInt64.self))) }
+            } else {
+                for i in 0..<count { out[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: body + 4 * i, as: UInt32.self)))) }
+            }
+        }
+        self.init(shape: shape, values: out)
+    }
+
+    /// The dimensions of a header's `'shape': (a, b, …)` field: non-negative integers.
+    static func parseShape(_ field: String, name: String) throws -> [Int] {
+        guard let open = field.firstIndex(of: "("), let close = field.firstIndex(of: ")"), open < close else {
+            throw NPYError.unreadable("\(name): malformed shape in header")
+        }
+        let dims = field[field.index(after: open)..<close]
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var shape = [Int]()
+        for text in dims {
+            guard let value = Int(text) else { throw NPYError.unreadable("\(name): malformed shape (\(dims.joined(separator: ", "))) in header") }
+            guard value >= 0 else {
+                throw NPYError.unreadable("\(name): the header's shape (\(dims.joined(separator: ", "))) has a negative dimension; the file is damaged: write it again")
+            }
+            shape.append(value)
+        }
+        return shape
+    }
+
+    /// The number of values of `shape`, checked (without overflow) against the memory limit
+    /// and the `available` data bytes.
+    static func valueCount(_ shape: [Int], itemSize: Int, available: Int, name: String) throws -> Int {
+        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumValueCount else {
+                throw NPYError.unsupported("\(name): the header's shape \(shapeText) holds more than \(maximumValueCount) values (8 GiB), the most this toolkit reads; the file is damaged or too large")
+            }
+            count = product
+        }
+        guard available / itemSize >= count else {
+            throw NPYError.unreadable("\(name): data truncated: the header's shape \(shapeText) needs \(count * itemSize) bytes of values, the file has \(available); the file was cut short: write it again")
+        }
+        return count
     }
 }
 
+/// Why a `.npy` file cannot be read; each case is one sentence naming the file.
 public enum NPYError: Error, CustomStringConvertible {
     case unreadable(String)
     case unsupported(String)
     public var description: String {
         switch self { case let .unreadable(s), let .unsupported(s): return s }
-    }
-}
-
-/// Atomic file writes: write a temporary file next to the target, then rename over it,
-/// so a reader (or a resumed run) never sees half a file.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-    }
-
-    public static func write(_ text: String, to url: URL) throws {
-        try write(Data(text.utf8), to: url)
     }
 }

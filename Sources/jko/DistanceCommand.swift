@@ -32,7 +32,7 @@ struct DistanceCommand: ParsableCommand {
     @Option(help: "Entropic regularisation ε of the Sinkhorn divergence (squared-distance units).")
     var epsilon: Double = 0.01
 
-    @Option(help: "Seed of the sliced-W₂ directions.")
+    @Option(parsing: .unconditional, help: "Seed of the sliced-W₂ directions.")
     var seed: Int = 0
 
     @Option(help: "Iteration budget of each sinkhorn term (Sinkhorn iterations and Newton steps).")

@@ -7,7 +7,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Recompute a run's metrics from its saved samples and print the table.",
-        discussion: "Every method is compared with the reference method at every step; the table is written to RUN_DIR/metrics-eval.csv (metrics.csv is left untouched).")
+        discussion: "Every method is compared with the reference method at every step; the table is written to RUN_DIR/metrics-eval.csv (metrics.csv is left untouched). The MMD uses the first --mmd-count samples of each cloud (its sampling error grows like count^-1/2).")
 
     @Argument(help: "A run folder written by 'jko run'.")
     var runDirectory: String
@@ -18,25 +18,24 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Entropic regularisation ε for the sinkhorn metric.")
     var epsilon: Double = 0.01
 
-    @Flag(help: "Write sinkhorn values that did not reach their tolerance (listed after the table) instead of NaN, and exit 0.")
-    var acceptUnconverged = false
+    @Option(help: "Samples per cloud for the MMD (O(n²) work per step and method).")
+    var mmdCount: Int = RunEvaluation.defaultMMDCount
 
     func validate() throws {
         guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be a positive number, got \(epsilon)") }
+        guard mmdCount >= 2 else { throw ValidationError("--mmd-count must be ≥ 2, got \(mmdCount)") }
     }
 
     func run() throws {
-        var evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon)
-        evaluation.acceptUnconverged = acceptUnconverged
+        let evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon, mmdCount: mmdCount)
         let url = URL(fileURLWithPath: runDirectory)
-        let report = try evaluation.evaluateReporting(run: url)
-        print(report.table.render())
-        print("wrote \(url.appendingPathComponent("metrics-eval.csv").path)")
-        if !report.unconverged.isEmpty {
-            let what = acceptUnconverged ? "kept (--accept-unconverged)" : "written as NaN"
-            FileHandle.standardError.write(Data(("\(report.unconverged.count) value(s) did not converge and were \(what):\n"
-                + report.unconverged.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
-            if !acceptUnconverged { throw ExitCode(1) }
+        let steps = (try? RunFolder.open(url).config().flow.steps) ?? 0
+        let (table, folder) = try evaluation.compute(run: url, progress: ProgressReporter(label: "eval", total: steps + 1))
+        print(table.render())
+        fflush(stdout)
+        do { try evaluation.write(table, to: folder) } catch {
+            throw CommandFailure("the table above could not be saved: \(error)")
         }
+        print("wrote \(RunEvaluation.outputURL(folder).path)")
     }
 }

@@ -28,7 +28,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one config key (TOML value syntax), repeatable.", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Seed of every random choice (overrides the config's seed).")
+    @Option(parsing: .unconditional, help: "Seed of every random choice (overrides the config's seed).")
     var seed: Int?
 
     @Flag(help: "The preset's quick size (fewer training iterations and samples; well under a minute), applied before --set.")
@@ -46,4 +46,10 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
     }
+}
+
+/// A failure reported as one sentence (no usage text after it, unlike ValidationError).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

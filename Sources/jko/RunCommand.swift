@@ -47,7 +47,8 @@ struct RunCommand: ParsableCommand {
         let (resolved, folder) = try RunLauncher.prepareResume(source: config, overrides: options.overrides(for: config), seed: options.seed, out: out)
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
         let resumption = try ExperimentRunner(config: resolved, folder: folder)
-            .resume(command: CommandLine.arguments.joined(separator: " "), progress: progress)
+            .resume(command: CommandLine.arguments.joined(separator: " "), source: config, progress: progress)
+        for note in resumption.notes { print("note: \(note)") }
         if resumption.wasComplete {
             print("the run in \(folder.url.path) is already complete (steps 0…\(resolved.flow.steps)); nothing to do")
             return

@@ -11,16 +11,16 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "A run folder written by 'jko run'.")
     var runFolder: String
 
-    @Option(help: "The JKO step K.")
+    @Option(parsing: .unconditional, help: "The JKO step K.")
     var step: Int
 
-    @Option(help: "Number of samples.")
+    @Option(parsing: .unconditional, help: "Number of samples.")
     var count: Int = 1000
 
     @Option(help: "Output .npy file.")
     var out: String
 
-    @Option(help: "Seed of the draw.")
+    @Option(parsing: .unconditional, help: "Seed of the draw.")
     var seed: Int = 0
 
     @Option(help: "Method to sample (default: the run's reference method).")
@@ -29,6 +29,9 @@ struct SampleCommand: ParsableCommand {
     func validate() throws {
         if step < 0 { throw ValidationError("--step must be ≥ 0, got \(step)") }
         if count < 1 { throw ValidationError("--count must be ≥ 1, got \(count)") }
+        if count > SampleExport.maximumValueCount {
+            throw ValidationError("--count \(count) is more than the \(SampleExport.maximumValueCount) samples one file may hold (0.8 GB per coordinate); ask for fewer and run the command again with other seeds for more")
+        }
         if seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
     }
 

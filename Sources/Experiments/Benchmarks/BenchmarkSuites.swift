@@ -6,6 +6,7 @@ public enum BenchmarkSuites {
         ("exact", "exact schemes: 1D particle JKO (N = 10⁴) per step, 2D finite volumes 256×256 to t = 1", ExactBenchmark.run),
         ("transport", "exact W₂ at n = 1000/2000/4000 (goal ≤ 0.7× POT's ot.emd2), sliced W₂ at n = 10⁵, Sinkhorn at n = 2000", TransportBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
+        ("fuzz", "mutation fuzzing of the .npy, safetensors, TOML and CSV readers: 10⁵ cases each (2000 with --quick), no trap", ReaderFuzzing.run),
         ("engine", "Neural engine: S-JKO toy iteration (it/s, GFLOP/s vs sgemm peak), conv training step, memory growth", EngineBenchmark.run),
         ("sjko-vs-chain", "Neural JKO: training and sampling time of S-JKO against the classic chain for K = 2, 4, 8, 16, with fitted growth exponents", SJKOVersusChainBenchmark.run),
         ("ou-dimensions", "Neural JKO on the OU benchmark for d = 1…12 (long): log₁₀ SymKL to the OU marginal and to the exact JKO iterate at t = 0.5, 0.9 beside the published S-JKO, JKO-ICNN and VWGF figures", OUDimensionsBenchmark.run),

@@ -8,6 +8,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case malformedOverride(String)
     case wrongType(key: String, expected: String, found: String, value: String)
     case outOfRange(key: String, value: String, allowed: String)
+    /// A config file that sets neither `name` nor `extends` (empty, comments only, cut short).
+    case namesNoExperiment(source: String, keyCount: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +28,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             return "config key '\(key)' expects \(expected), but got \(value) (\(found))"
         case let .outOfRange(key, value, allowed):
             return "config key '\(key)' = \(value) is not allowed: \(allowed)"
+        case let .namesNoExperiment(source, keyCount):
+            let what = keyCount == 0 ? "sets no keys (it is empty or holds only comments)" : "sets neither 'name' nor 'extends'"
+            return "the config file \(source) \(what), so it names no experiment; start from 'jko config show PRESET > \(source)' (a full config with its name), or add extends = \"ou-2d\" (any preset) and the keys to change"
         }
     }
 }

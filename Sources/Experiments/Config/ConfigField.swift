@@ -88,6 +88,10 @@ extension ConfigField {
                 throw ConfigError.outOfRange(key: key, value: value.description,
                                              allowed: "\"\(bad)\" is not a method; use any of " + choices.map { "\"\($0)\"" }.joined(separator: ", "))
             }
+            if let twice = list.enumerated().first(where: { list[..<$0.offset].contains($0.element) })?.element {
+                throw ConfigError.outOfRange(key: key, value: value.description,
+                                             allowed: "\"\(twice)\" is listed twice; list each method once")
+            }
             config[keyPath: path] = list
         }
     }
@@ -96,9 +100,10 @@ extension ConfigField {
     public static func vector(_ key: String, _ path: WritableKeyPath<ExperimentConfig, [Double]> & Sendable,
                               _ documentation: String) -> ConfigField {
         ConfigField(key: key, documentation: documentation, get: { .vector($0[keyPath: path]) }) { config, value in
-            guard let v = value.vectorValue, v.allSatisfy(\.isFinite) else {
+            guard let v = value.vectorValue else {
                 throw ConfigError.wrongType(key: key, expected: "an array of finite numbers", found: value.kindDescription, value: value.description)
             }
+            try requireFinite(v, key: key, value: value)
             config[keyPath: path] = v
         }
     }
@@ -119,9 +124,10 @@ extension ConfigField {
     private static func nestedNumbers(_ key: String, _ path: WritableKeyPath<ExperimentConfig, [[Double]]> & Sendable,
                                       _ documentation: String, expected: String) -> ConfigField {
         ConfigField(key: key, documentation: documentation, get: { .matrix($0[keyPath: path]) }) { config, value in
-            guard let m = value.matrixValue, m.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            guard let m = value.matrixValue else {
                 throw ConfigError.wrongType(key: key, expected: expected, found: value.kindDescription, value: value.description)
             }
+            try requireFinite(m.flatMap { $0 }, key: key, value: value)
             config[keyPath: path] = m
         }
     }
@@ -133,7 +139,16 @@ extension ConfigField {
             guard let m = value.matrixListValue else {
                 throw ConfigError.wrongType(key: key, expected: "an array of matrices (one per component)", found: value.kindDescription, value: value.description)
             }
+            try requireFinite(m.flatMap { $0.flatMap { $0 } }, key: key, value: value)
             config[keyPath: path] = m
+        }
+    }
+
+    /// Entries must be finite: `inf` and `nan` parse as TOML numbers but describe no measure.
+    private static func requireFinite(_ entries: [Double], key: String, value: ConfigValue) throws {
+        if let bad = entries.first(where: { !$0.isFinite }) {
+            throw ConfigError.outOfRange(key: key, value: value.description,
+                                         allowed: "every entry must be a finite number (found \(ConfigValue.format(bad)))")
         }
     }
 }

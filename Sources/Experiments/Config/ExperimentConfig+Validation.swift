@@ -6,9 +6,11 @@ extension ExperimentConfig {
     /// Cross-key checks (shapes against the dimension, definiteness, weights summing to
     /// one, methods that apply); per-key ranges were checked as values were set.
     public func validate() throws {
+        try validateName()
         if hasGaussianTarget { _ = try targetDistribution() }
         if target.kind == "toy" { _ = try toyDataset() } else { _ = try potential() }
         let startLaw = try startDistribution()
+        try validateStartWidth()
         try validateExactSchemes()
         try validateNeural()
         if methods.isEmpty {

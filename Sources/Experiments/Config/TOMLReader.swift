@@ -6,6 +6,7 @@ import TOMLKit
 /// document order of the tables' keys as TOMLKit returns them.
 enum TOMLReader {
     static func read(_ text: String, source: String) throws -> [(key: String, value: ConfigValue)] {
+        try TOMLHeaderCheck.check(text, source: source)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -20,8 +21,13 @@ enum TOMLReader {
     /// Parses the right-hand side of `--set key=value`; a bare word that is not valid TOML
     /// (`--set name=my-run`) is taken as a string.
     static func readValue(_ text: String) -> ConfigValue {
-        if let table = try? TOMLTable(string: "v = " + text), let v = table["v"], let value = try? convert(v, key: "v") {
+        if (try? TOMLHeaderCheck.check("v = " + text, source: "--set")) != nil, let table = try? TOMLTable(string: "v = " + text), let v = table["v"], let value = try? convert(v, key: "v") {
             return value
+        }
+        // A number TOML cannot hold as a Double (1e400, -1e999) is still a number, so the
+        // key's range check names it, instead of calling it a string.
+        if let number = Double(text), text.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true {
+            return .number(number)
         }
         return .string(text)
     }

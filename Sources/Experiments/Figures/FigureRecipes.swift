@@ -1,4 +1,5 @@
 import Foundation
+import NumericalCore
 import Plotting
 
 /// Named, reproducible figures: `jko figure ID` regenerates `figures/ID.png` from fixed
@@ -74,7 +75,7 @@ public enum FigureRecipes {
             guard let recipe = named(id) else { throw RecipeError.unknown(id) }
             return recipe
         }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileSystem.makeFolder(folder)
         let context = try RecipeContext(options: options)
         defer { context.cleanUp() }
         var written: [URL] = []

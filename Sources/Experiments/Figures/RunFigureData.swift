@@ -26,11 +26,8 @@ public struct RunFigureData {
         self.folder = folder
         config = try folder.config()
         methods = config.methods
-        if let text = try? String(contentsOf: folder.metricsURL, encoding: .utf8) {
-            metrics = try MetricsTable(csv: text)
-        } else {
-            metrics = nil
-        }
+        // A missing or garbage metrics.csv is an error naming it, not a silently skipped figure.
+        metrics = try MetricsTable.read(folder.metricsURL)
     }
 
     public var reference: String { methods[0] }

@@ -1,4 +1,5 @@
 import Foundation
+import NumericalCore
 import Plotting
 
 /// The figures of a run folder (`jko plot RUN_DIR`), written to `RUN_DIR/figures/`:
@@ -38,11 +39,11 @@ public enum RunFigures {
     /// Renders every figure the run supports into `RUN/figures/NAME.FORMAT`; returns the files written.
     @discardableResult
     public static func writeAll(run url: URL, format: ImageFormat = .png, options: FigureOptions = FigureOptions()) throws -> [URL] {
-        let data = try RunFigureData(folder: RunFolder.open(url))
+        let data = try RunFigureData(folder: RunFolder.open(url).locked())
         guard !data.completedSteps.isEmpty else {
             throw FigureError.noSamples(url.path)
         }
-        try FileManager.default.createDirectory(at: data.folder.figuresURL, withIntermediateDirectories: true)
+        try FileSystem.makeFolder(data.folder.figuresURL)
         var written: [URL] = []
         for kind in Kind.allCases {
             guard let figure = try figure(kind, of: data, options: options) else { continue }

@@ -44,12 +44,13 @@ public struct ExperimentRunner {
         }
     }
 
-    /// Writes config.toml and run.json, then runs every step.
+    /// Writes run.json, then config.toml (a kill between the two leaves a folder that
+    /// `--resume` refuses as not a run and `--force` may replace), then runs every step.
     @discardableResult
     public func run(source: String, command: String, progress: ProgressReporter? = nil) throws -> MetricsTable {
+        try RunManifest(config: config, source: source, command: command).write(to: folder)
         try AtomicFile.write(ConfigLoader.render(config, header: "Resolved config of run '\(config.name)' (jko \(JKOKitVersion.current), seed \(config.seed))"),
                              to: folder.configURL)
-        try RunManifest(config: config, source: source, command: command).write(to: folder)
         folder.log("jko \(JKOKitVersion.current): \(command)")
         return try run(makeMethods(), steps: 0...config.flow.steps, after: MetricsTable(), progress: progress)
     }
@@ -79,9 +80,11 @@ public struct ExperimentRunner {
                     folder.log("error: step \(step), method \(method.name): \(error)")
                     throw StepFailure(step: step, method: method.name, underlying: error)
                 }
-                try folder.saveSamples(state.samples, step: step, method: method.name, reference: reference)
-                if let density = state.density {
-                    try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
+                try saving(step) {
+                    try folder.saveSamples(state.samples, step: step, method: method.name, reference: reference)
+                    if let density = state.density {
+                        try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
+                    }
                 }
                 if let losses = state.lossHistory {
                     let url = folder.trainingURL(step: step, method: method.name)
@@ -106,15 +109,37 @@ public struct ExperimentRunner {
                 row += try verification.metrics(step: step, neural: (method.name, state), references: references)
             }
             table.append(row)
-            try AtomicFile.write(table.csv, to: folder.metricsURL)
-            for method in methods {
-                try folder.saveCheckpoint(method.checkpoint(), step: step, method: method.name)
+            try saving(step) {
+                try AtomicFile.write(table.csv, to: folder.metricsURL)
+                for method in methods {
+                    try folder.saveCheckpoint(method.checkpoint(), step: step, method: method.name)
+                }
             }
             progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
         }
         progress?.finish()
         folder.log("finished \(config.flow.steps) steps")
         return table
+    }
+
+    /// Runs the writes of one step; a failure (a full disk, a removed folder) is logged and
+    /// thrown as ``StepWriteFailure`` naming the step.
+    func saving(_ step: Int, _ body: () throws -> Void) throws {
+        do { try body() } catch {
+            folder.log("error: step \(step) could not be saved: \(error)")
+            throw StepWriteFailure(step: step, underlying: error)
+        }
+    }
+
+    /// A step computed but not saved: the message names the step and the file.
+    public struct StepWriteFailure: Error, CustomStringConvertible {
+        public let step: Int
+        public let underlying: Error
+
+        public var description: String {
+            let saved = step == 0 ? "no step is saved" : "steps 0…\(step - 1) are saved, and --resume continues from there once the cause is fixed"
+            return "step \(step) could not be saved: \(underlying); \(saved)"
+        }
     }
 
     /// `w2exact_A_vs_B`: exact 1D W₂ between every pair of methods that report a quantile

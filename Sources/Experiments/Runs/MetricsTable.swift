@@ -40,15 +40,28 @@ public struct MetricsTable: Sendable {
         return "\(v)"
     }
 
-    /// Parses a `metrics.csv` (as written by ``csv``).
+    /// A line of a CSV table that does not parse (1-based line number).
+    public struct ParseError: Error, Equatable, CustomStringConvertible {
+        public let line: Int
+        public let reason: String
+        public var description: String { "line \(line) \(reason)" }
+    }
+
+    /// Parses a `metrics.csv` (as written by ``csv``): a header of distinct non-empty
+    /// names, then rows of as many numbers. Throws ``ParseError`` naming the first bad line.
     public init(csv text: String) throws {
-        let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        guard let header = lines.first else { return }
-        columns = header.split(separator: ",").map(String.init)
-        for (i, line) in lines.dropFirst().enumerated() {
-            let values = line.split(separator: ",").map { Double($0) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let header = lines.first(where: { !$0.isEmpty }) else { return }
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard names.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }), Set(names).count == names.count else {
+            throw ParseError(line: 1, reason: "is not a header of distinct column names (letters, digits, '_') separated by commas; the header is damaged, which deleting lines from the end cannot fix")
+        }
+        columns = names
+        let headerIndex = lines.firstIndex(of: header)!
+        for (i, line) in lines.enumerated() where i > headerIndex && !line.isEmpty {
+            let values = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
             guard values.count == columns.count, values.allSatisfy({ $0 != nil }) else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "metrics.csv line \(i + 2) is malformed (expected \(columns.count) numbers separated by commas); the file was cut short or edited: delete the broken lines from the end (jko run --resume then recomputes those steps) or run the experiment again"])
+                throw ParseError(line: i + 1, reason: "is malformed (expected \(columns.count) numbers separated by commas); the file was cut short or edited")
             }
             rows.append(values.map { $0! })
         }
@@ -61,7 +74,7 @@ public struct MetricsTable: Sendable {
         let cells: [[String]] = rows.enumerated().filter { $0.offset % stride == 0 || $0.offset == rows.count - 1 }.map { _, row in
             indices.map { j in
                 let v = row[j]
-                if names[indices.firstIndex(of: j)!] == "step" { return String(Int(v)) }
+                if names[indices.firstIndex(of: j)!] == "step" { return MetricsTable.format(v) }
                 return String(format: abs(v) < 1e-3 && v != 0 ? "%.3e" : "%.5f", v)
             }
         }

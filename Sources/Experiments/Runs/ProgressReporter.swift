@@ -17,7 +17,8 @@ public final class ProgressReporter: @unchecked Sendable {
     ///   - total: units of work (e.g. JKO steps × iterations per step).
     ///   - isTerminal: defaults to whether standard error is a terminal.
     public init(label: String, total: Int, isTerminal: Bool = isatty(2) != 0, plainInterval: TimeInterval = 5) {
-        self.label = label
+        // A label is a run name (up to 100 characters); progress lines show at most 40.
+        self.label = label.count > 40 ? label.prefix(39) + "…" : label
         self.total = max(total, 1)
         self.isTerminal = isTerminal
         self.plainInterval = plainInterval

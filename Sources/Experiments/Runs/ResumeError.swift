@@ -4,6 +4,8 @@ public enum ResumeError: Error, Equatable, CustomStringConvertible {
     case missingFolder(path: String)
     /// The folder's config.toml differs from the config the command resolves, first at `key`.
     case configDiffers(path: String, key: String, saved: String, requested: String)
+    /// A finished step's file is missing or damaged and no checkpoint before it is left.
+    case damagedStep(path: String, reason: String, step: Int)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum ResumeError: Error, Equatable, CustomStringConvertible {
             return "there is no run folder \(path) to resume; drop --resume to start the run, or pass --out to name the folder of the run to continue"
         case let .configDiffers(path, key, saved, requested):
             return "cannot resume \(path): its config.toml has \(key) = \(saved) but this command gives \(key) = \(requested); drop --resume to start a new run (with --force to replace this one) or use --out to choose another folder"
+        case let .damagedStep(path, reason, step):
+            return "cannot resume: \(path) (step \(step)): \(reason), and no checkpoint before step \(step) is left to recompute it from; restore the file from a copy, or run the experiment again with --force"
         }
     }
 }

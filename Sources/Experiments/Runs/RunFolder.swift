@@ -21,44 +21,38 @@ import NumericalCore
 /// `jko run … --resume` continues from the last complete step
 /// (``ExperimentRunner/resume(command:progress:)``).
 ///
-/// Creating a folder that already exists is refused unless `force` is set, so nothing
-/// already written is lost by accident.
+/// Creating a folder that already exists is refused unless `force` is set, and `force`
+/// replaces only a folder that is a run or empty (``create(at:force:)``), so nothing
+/// else is lost by accident. A command writing the folder holds its ``RunLock``.
 public struct RunFolder: Sendable {
     public let url: URL
+    /// The folder's exclusive lock, held by this process while the value lives
+    /// (``locked()``); nil for a folder only read.
+    public let lock: RunLock?
 
-    public init(url: URL) { self.url = url }
-
-    public enum RunFolderError: Error, CustomStringConvertible {
-        case exists(String)
-        case notARun(String)
-        case missingStep(path: String, step: Int, method: String)
-
-        public var description: String {
-            switch self {
-            case let .exists(path):
-                return "the run folder \(path) already exists; pass --force to overwrite it or --out to choose another folder"
-            case let .notARun(path):
-                return "\(path) is not a run folder (no config.toml); give a folder written by 'jko run'"
-            case let .missingStep(path, step, method):
-                return "the run \(path) has no samples for step \(step) of method '\(method)'; check the step range in metrics.csv"
-            }
-        }
+    public init(url: URL) {
+        self.url = url
+        self.lock = nil
     }
 
-    /// Makes a fresh run folder; an existing one is removed only when `force` is set.
-    public static func create(at url: URL, force: Bool) throws -> RunFolder {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: url.path) {
-            guard force else { throw RunFolderError.exists(url.path) }
-            try fm.removeItem(at: url)
-        }
-        try fm.createDirectory(at: url.appendingPathComponent("samples"), withIntermediateDirectories: true)
-        return RunFolder(url: url)
+    init(url: URL, lock: RunLock?) {
+        self.url = url
+        self.lock = lock
+    }
+
+    /// This folder with its ``RunLock`` taken (another process writing it throws
+    /// ``RunFolderError/inUse(path:process:)``).
+    public func locked() throws -> RunFolder {
+        if lock != nil { return self }
+        return RunFolder(url: url, lock: try RunLock.acquire(url))
     }
 
     /// An existing run folder (must hold `config.toml`).
     public static func open(_ url: URL) throws -> RunFolder {
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.toml").path) else {
+        let state = FileSystem.kind(url.path)
+        guard state.exists else { throw RunFolderError.missing(url.path) }
+        guard state.isFolder else { throw RunFolderError.isFile(url.path) }
+        guard FileSystem.kind(url.appendingPathComponent("config.toml").path).exists else {
             throw RunFolderError.notARun(url.path)
         }
         return RunFolder(url: url)
@@ -73,9 +67,16 @@ public struct RunFolder: Sendable {
     /// The resolved config of the run.
     public func config() throws -> ExperimentConfig { try ConfigLoader.load(file: configURL.path) }
 
-    /// The run's manifest (version, seed, methods).
+    /// The run's manifest (version, seed, methods); a missing or unreadable `run.json` is
+    /// ``RunFolderError/badManifest(path:reason:)``.
     public func manifest() throws -> RunManifest {
-        try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: manifestURL))
+        let data: Data
+        do { data = try FileSystem.read(manifestURL) } catch let error as FileAccessError {
+            throw RunFolderError.badManifest(path: manifestURL.path, reason: error.code == ENOENT ? "it is missing" : error.reason)
+        }
+        do { return try JSONDecoder().decode(RunManifest.self, from: data) } catch {
+            throw RunFolderError.badManifest(path: manifestURL.path, reason: "it is not the JSON 'jko run' writes (damaged or edited)")
+        }
     }
 
     /// `samples/step-KKKK.npy` for the reference method, `samples/METHOD/step-KKKK.npy` otherwise.
@@ -94,10 +95,32 @@ public struct RunFolder: Sendable {
     /// Reads the samples of one step and method.
     public func loadSamples(step: Int, method: String, reference: String) throws -> Matrix {
         let file = samplesURL(step: step, method: method, reference: reference)
-        guard FileManager.default.fileExists(atPath: file.path) else {
+        guard FileSystem.kind(file.path).exists else {
             throw RunFolderError.missingStep(path: url.path, step: step, method: method)
         }
         return try NPYArray(contentsOf: file).matrix()
+    }
+
+    /// The samples of one step and method, checked: the file exists and reads, is
+    /// `[n, dimension]` with n ≥ 1, and holds only finite numbers. Each failure is
+    /// ``RunFolderError/badSamples(path:reason:)`` naming the file.
+    public func checkedSamples(step: Int, method: String, reference: String, dimension: Int) throws -> Matrix {
+        let file = samplesURL(step: step, method: method, reference: reference)
+        guard FileSystem.kind(file.path).exists else {
+            throw RunFolderError.badSamples(path: file.path, reason: "it is missing")
+        }
+        let points: Matrix
+        do { points = try NPYArray(contentsOf: file).matrix() } catch let error as NPYError {
+            let text = "\(error)"
+            throw RunFolderError.badSamples(path: file.path, reason: text.hasPrefix(file.path + ": ") ? String(text.dropFirst(file.path.count + 2)) : text)
+        }
+        guard points.columns == dimension, points.rows >= 1 else {
+            throw RunFolderError.badSamples(path: file.path, reason: "it holds a [\(points.rows), \(points.columns)] array, but the run's samples are [n, \(dimension)] with n ≥ 1")
+        }
+        if let bad = points.elements.firstIndex(where: { !$0.isFinite }) {
+            throw RunFolderError.badSamples(path: file.path, reason: "row \(bad / dimension) holds \(points.elements[bad]), not a finite number")
+        }
+        return points
     }
 
     /// Appends a timestamped line to `log.txt`.

@@ -20,6 +20,9 @@ public enum RunLauncher {
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
         let config = try ConfigLoader.resolve(source, overrides: all)
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw OutError.empty
+        }
         return (config, URL(fileURLWithPath: out ?? "runs/\(config.name)"))
     }
 
@@ -34,7 +37,7 @@ public enum RunLauncher {
                                      out: String?) throws -> (config: ExperimentConfig, folder: RunFolder) {
         let (config, url) = try resolve(source: source, overrides: overrides, seed: seed, out: out)
         guard FileManager.default.fileExists(atPath: url.path) else { throw ResumeError.missingFolder(path: url.path) }
-        let folder = try RunFolder.open(url)
+        let folder = try RunFolder.open(url).locked()
         if let difference = try folder.config().firstDifference(from: config) {
             throw ResumeError.configDiffers(path: url.path, key: difference.key, saved: difference.value, requested: difference.otherValue)
         }
@@ -55,6 +58,14 @@ public enum RunLauncher {
         }
         let config = try ConfigLoader.resolve("ou-2d", overrides: overrides)
         return (config, try RunFolder.create(at: url, force: replace))
+    }
+
+    /// `--out ''` (often an unset shell variable): it would name the current folder.
+    public enum OutError: Error, CustomStringConvertible {
+        case empty
+        public var description: String {
+            "--out is empty (an unset shell variable?); give the run folder's path, e.g. --out runs/my-run"
+        }
     }
 
     public enum DemoError: Error, CustomStringConvertible {

@@ -9,14 +9,19 @@ import Probability
 /// step's saved sampler weights, `samplers/METHOD/step-KKKK.safetensors`); others return a seeded random subset
 /// (without replacement) of the samples the run saved.
 public enum SampleExport {
+    /// The most values (samples × dimension) one export may hold: 10⁸ (0.8 GB as float64).
+    public static let maximumValueCount = 100_000_000
+
     public enum SampleError: Error, CustomStringConvertible {
         case stepOutOfRange(step: Int, steps: Int)
         case unknownMethod(String, [String])
         case tooMany(requested: Int, saved: Int, method: String)
+        case tooLarge(requested: Int, dimension: Int)
         public var description: String {
             switch self {
             case let .stepOutOfRange(step, steps): return "step \(step) is outside the run's steps 0…\(steps); pick a step in that range"
             case let .unknownMethod(m, all): return "the run has no method '\(m)'; it has \(all.joined(separator: ", "))"
+            case let .tooLarge(n, d): return "\(n) samples of dimension \(d) exceed the \(SampleExport.maximumValueCount) values (0.8 GB) one file may hold; ask for at most \(SampleExport.maximumValueCount / max(d, 1)) samples"
             case let .tooMany(n, saved, m): return "method '\(m)' saved only \(saved) samples per step, fewer than the \(n) requested; ask for at most \(saved)"
             }
         }
@@ -25,6 +30,8 @@ public enum SampleExport {
     public static func samples(of folder: RunFolder, step: Int, count: Int, seed: Int, method: String? = nil) throws -> Matrix {
         let config = try folder.config()
         guard (0...config.flow.steps).contains(step) else { throw SampleError.stepOutOfRange(step: step, steps: config.flow.steps) }
+        let (values, overflow) = count.multipliedReportingOverflow(by: config.dimension)
+        guard !overflow, values <= maximumValueCount else { throw SampleError.tooLarge(requested: count, dimension: config.dimension) }
         let chosen = method ?? config.methods[0]
         guard config.methods.contains(chosen) else { throw SampleError.unknownMethod(chosen, config.methods) }
         var rng = RandomGenerator(seed: UInt64(seed))

@@ -67,8 +67,8 @@ public struct SafeTensorsFile: Equatable, Sendable {
     /// Reads and validates a file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw CheckpointError.corrupt(tensor: nil, reason: "cannot read \(url.path): \(error.localizedDescription)")
+        do { data = try FileSystem.read(url) } catch let error as FileAccessError {
+            throw CheckpointError.corrupt(tensor: nil, reason: "cannot read \(url.path): \(error.reason)")
         }
         try self.init(data: data)
     }
@@ -167,7 +167,13 @@ private struct HeaderEntry {
               offsets[0] >= 0, offsets[0] <= offsets[1] else {
             throw fail("data_offsets is not a pair [begin, end] with 0 ≤ begin ≤ end")
         }
-        let needed = shape.reduce(1, *) * dtype.byteCount
+        // Overflow-checked: a hostile shape such as [2⁵⁰, 2⁵⁰] must be an error, not a trap.
+        var needed = dtype.byteCount
+        for dimension in shape {
+            let (product, overflow) = needed.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw fail("shape \(shape) of \(dtype.rawValue) needs more bytes than a file can hold") }
+            needed = product
+        }
         guard offsets[1] - offsets[0] == needed else {
             throw fail("holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(needed)")
         }
