@@ -64,7 +64,8 @@ public struct NotebookRunner {
         for block in blocks {
             for command in block.commands {
                 if let message = parse(command.arguments) {
-                    problems.append(problem(command.line, "'\(command.text)' does not parse: \(message)"))
+                    let oneLine = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                    problems.append(problem(command.line, "'\(command.text)' does not parse: \(oneLine)"))
                 }
             }
             if block.output == nil {
