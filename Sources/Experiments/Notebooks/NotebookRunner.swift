@@ -22,6 +22,8 @@ public struct NotebookRunner {
         public let file: String
         public let line: Int?
         public let message: String
+        /// True for what a plain run fixes (a missing output block, a missing figure file).
+        public var fixedByRunning = false
         public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
     }
 
@@ -69,12 +71,16 @@ public struct NotebookRunner {
                 }
             }
             if block.output == nil {
-                problems.append(problem(block.line, "this ```jko block has no ```output block after it; run 'jko notebook \(name)' to add it"))
+                var missing = problem(block.line, "this ```jko block has no ```output block after it; run 'jko notebook \(name)' to add it")
+                missing.fixedByRunning = true
+                problems.append(missing)
             }
         }
         for figure in document.figures() {
-            if let message = Self.figureProblem(figure, notebookFolder: url.deletingLastPathComponent()) {
-                problems.append(problem(figure.line, message))
+            if let (message, fixed) = Self.figureProblem(figure, notebookFolder: url.deletingLastPathComponent()) {
+                var found = problem(figure.line, message)
+                found.fixedByRunning = fixed
+                problems.append(found)
             }
         }
         return problems
@@ -87,19 +93,20 @@ public struct NotebookRunner {
         return url.deletingPathExtension().lastPathComponent
     }
 
-    static func figureProblem(_ figure: NotebookDocument.FigureReference, notebookFolder: URL) -> String? {
+    /// The problem with an embedded figure, if any, and whether a plain run fixes it.
+    static func figureProblem(_ figure: NotebookDocument.FigureReference, notebookFolder: URL) -> (String, Bool)? {
         guard let id = recipeID(of: figure.path) else {
-            return "the figure '\(figure.path)' is not a recipe figure; embed figures/ID.png made by 'jko figure ID'"
+            return ("the figure '\(figure.path)' is not a recipe figure; embed figures/ID.png made by 'jko figure ID'", false)
         }
         guard FigureRecipes.named(id) != nil else {
-            return "no figure recipe '\(id)' makes '\(figure.path)'; run 'jko figure --list' for the recipes, or add one in Sources/Experiments/Figures"
+            return ("no figure recipe '\(id)' makes '\(figure.path)'; run 'jko figure --list' for the recipes, or add one in Sources/Experiments/Figures", false)
+        }
+        guard figure.caption.contains("`jko figure \(id)`") else {
+            return ("the caption of '\(figure.path)' does not name the command that regenerates it; write `jko figure \(id)` in it", false)
         }
         let file = notebookFolder.appendingPathComponent(figure.path).standardizedFileURL
         guard FileManager.default.fileExists(atPath: file.path) else {
-            return "the figure '\(figure.path)' does not exist; run 'jko figure \(id) --out \(file.deletingLastPathComponent().lastPathComponent)' from its parent folder, or 'jko notebook' on this file"
-        }
-        guard figure.caption.contains("`jko figure \(id)`") else {
-            return "the caption of '\(figure.path)' does not name the command that regenerates it; write `jko figure \(id)` in it"
+            return ("the figure '\(figure.path)' does not exist; run 'jko notebook' on this file (or 'jko figure \(id) --out \(file.deletingLastPathComponent().lastPathComponent)' from its parent folder)", true)
         }
         return nil
     }
@@ -108,10 +115,10 @@ public struct NotebookRunner {
 
     /// Runs the notebook, rewrites its output blocks and (by default) regenerates its
     /// figures. Throws before changing the file if the notebook has problems other than
-    /// missing output blocks, or if a command fails.
+    /// missing output blocks or figure files, or if a command fails.
     @discardableResult
     public func run(_ url: URL, regenerateFigures: Bool = true) throws -> [Timing] {
-        let problems = check(url).filter { !$0.message.contains("has no ```output block") }
+        let problems = check(url).filter { !$0.fixedByRunning }
         if let first = problems.first { throw RunnerError.problems(problems, first: first) }
         var document = try load(url)
         let blocks = try document.commandBlocks()
