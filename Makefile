@@ -78,7 +78,7 @@ notebooks: setup
 # outputs are what the code prints now.
 check-notebooks: setup
 	$(FIGURE_BUILD)
-	$(JKO) notebook --check $(NOTEBOOKS)
+	$(JKO) notebook --check notebooks-md/*.md
 	$(JKO) notebook --verify $(FAST_NOTEBOOKS)
 
 bench: build

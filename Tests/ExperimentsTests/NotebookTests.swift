@@ -35,6 +35,7 @@ final class NotebookTests: XCTestCase {
         jko config show ou-2d
         ```
         ![energy](../figures/ou-2d-energy.png) *Regenerate: `jko figure ou-2d-energy`.*
+        An example in code, not a figure: `![x](../figures/ID.png)`.
 
         """
 

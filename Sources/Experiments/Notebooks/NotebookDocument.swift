@@ -124,8 +124,8 @@ public struct NotebookDocument: Sendable {
         return blocks
     }
 
-    /// Every `![alt](path)` in the prose with its caption: the text after the link in its
-    /// paragraph, or, when the link stands alone, the next paragraph.
+    /// Every `![alt](path)` in the prose (outside inline code spans) with its caption: the
+    /// text after the link in its paragraph, or, when the link stands alone, the next paragraph.
     public func figures() -> [FigureReference] {
         let pattern = try! NSRegularExpression(pattern: #"!\[[^\]]*\]\(([^)\s]+)\)"#)
         var found: [FigureReference] = []
@@ -133,7 +133,10 @@ public struct NotebookDocument: Sendable {
             guard case let .prose(lines, firstLine) = segment else { continue }
             for (i, line) in lines.enumerated() {
                 let range = NSRange(line.startIndex..., in: line)
-                for match in pattern.matches(in: line, range: range) {
+                // An image written inside an inline code span (`![…](…)`) is an example, not a figure.
+                let code = Self.codeSpan.matches(in: line, range: range).map(\.range)
+                for match in pattern.matches(in: line, range: range)
+                where !code.contains(where: { NSLocationInRange(match.range.location, $0) }) {
                     let path = String(line[Range(match.range(at: 1), in: line)!])
                     let rest = String(line[Range(match.range, in: line)!.upperBound...])
                     found.append(FigureReference(path: path, line: firstLine + i,
@@ -143,6 +146,8 @@ public struct NotebookDocument: Sendable {
         }
         return found
     }
+
+    private static let codeSpan = try! NSRegularExpression(pattern: "`[^`]*`")
 
     private func caption(after rest: String, lines: [String], index: Int, segment: Int) -> String {
         func blank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespaces).isEmpty }
