@@ -4,7 +4,10 @@ SHELL := /bin/bash
 #   make test   same set-up, then the whole test suite (release build, -enable-testing)
 # Also: make bench (every benchmark suite, release), make build, make clean,
 #   make figures (regenerate every fast figure recipe into figures/),
-#   make check-figures (regenerate them and fail when figures/ differs from the commit).
+#   make check-figures (regenerate them and fail when figures/ differs from the commit),
+#   make install PREFIX=DIR (copy the release jko to DIR/bin; default /usr/local),
+#   make notebooks (run every notebook in notebooks-md/ and regenerate its figures),
+#   make check-notebooks (CI: --check every notebook, --verify the fast ones 01–03).
 
 DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev
 # Hand kernels need AVX2/FMA to vectorise (swiftc's default x86-64 target is SSE2 only).
@@ -13,7 +16,7 @@ RELEASE := swift build -c release $(ARCH_FLAGS)
 JKO := .build/release/jko
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build demo test bench clean figures check-figures
+.PHONY: setup build demo test bench clean figures check-figures install notebooks check-notebooks
 
 # Installs only what is missing (idempotent): dpkg-query decides, apt-get runs only then.
 setup:
@@ -55,6 +58,28 @@ check-figures: figures
 	@git diff --stat --exit-code -- figures/ || { echo "figures/ is out of date with the code: run 'make figures' and commit the result"; exit 1; }
 	@untracked=$$(git ls-files --others --exclude-standard -- figures/); \
 	  if [ -n "$$untracked" ]; then echo "new figures not committed: $$untracked"; exit 1; fi
+
+# jko on the PATH: make install PREFIX=$$HOME/.local puts it in ~/.local/bin.
+PREFIX ?= /usr/local
+install: build
+	install -d $(PREFIX)/bin
+	install -m 755 $(JKO) $(PREFIX)/bin/jko
+	@echo "installed $(PREFIX)/bin/jko; make sure $(PREFIX)/bin is on your PATH"
+
+# Every notebook re-run (commands in a scratch folder, output blocks rewritten) and its
+# figures regenerated; release build with the test flags, as for 'make figures'.
+NOTEBOOKS := $(sort $(wildcard notebooks-md/[0-9]*.md))
+FAST_NOTEBOOKS := $(sort $(wildcard notebooks-md/01-*.md notebooks-md/02-*.md notebooks-md/03-*.md))
+notebooks: setup
+	$(FIGURE_BUILD)
+	$(JKO) notebook $(NOTEBOOKS)
+
+# CI: every notebook parses and its figures and captions are in order; the fast notebooks'
+# outputs are what the code prints now.
+check-notebooks: setup
+	$(FIGURE_BUILD)
+	$(JKO) notebook --check notebooks-md/*.md
+	$(JKO) notebook --verify $(FAST_NOTEBOOKS)
 
 bench: build
 	@for s in $$($(JKO) bench | cut -d: -f1); do $(JKO) bench $$s || exit 1; done

@@ -19,6 +19,7 @@ struct JKO: ParsableCommand {
             EvalCommand.self,
             PlotCommand.self,
             FigureCommand.self,
+            NotebookCommand.self,
         ]
     )
 }

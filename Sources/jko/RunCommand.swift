@@ -26,10 +26,30 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue the run in the existing folder from its last complete JKO step (same preset or file, --set and --seed as before).")
     var resume = false
 
+    @Option(help: ArgumentHelp("Columns of metrics.csv to print, comma-separated (default: all; step first if listed). metrics.csv always holds every column.", valueName: "a,b,…"))
+    var columns: String?
+
+    @Option(help: "Print every N-th step (and the last); default: about 5 rows.")
+    var every: Int?
+
     func validate() throws {
         if resume && force {
             throw ValidationError("--resume continues the existing run folder and --force replaces it; pass only one of them")
         }
+        if let every, every < 1 { throw ValidationError("--every must be ≥ 1, got \(every)") }
+        if let columns, columns.split(separator: ",").isEmpty { throw ValidationError("--columns needs at least one column name, e.g. --columns step,t") }
+    }
+
+    /// The table as `--columns` and `--every` ask (unknown columns: an error naming the known ones).
+    func printed(_ table: MetricsTable, dimension: Int, steps: Int) throws -> String {
+        let stride = every ?? max(1, steps / 5)
+        guard let columns else { return table.render(columns: table.terminalColumns(dimension: dimension), every: stride) }
+        let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = names.filter { !table.columns.contains($0) }
+        if !unknown.isEmpty {
+            throw ValidationError("no column \(unknown.joined(separator: ", ")) in this run's metrics.csv (it is written); its columns are \(table.columns.joined(separator: ", "))")
+        }
+        return table.render(columns: names, every: stride)
     }
 
     func run() throws {
@@ -39,7 +59,7 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressReporter(label: resolved.name, total: resolved.flow.steps + 1)
         let table = try ExperimentRunner(config: resolved, folder: folder)
             .run(source: config, command: CommandLine.arguments.joined(separator: " "), progress: progress)
-        print(table.render(columns: table.terminalColumns(dimension: resolved.dimension), every: max(1, resolved.flow.steps / 5)))
+        print(try printed(table, dimension: resolved.dimension, steps: resolved.flow.steps))
         print("wrote \(folder.url.path)")
     }
 
@@ -53,7 +73,7 @@ struct RunCommand: ParsableCommand {
             print("the run in \(folder.url.path) is already complete (steps 0…\(resolved.flow.steps)); nothing to do")
             return
         }
-        print(resumption.table.render(columns: resumption.table.terminalColumns(dimension: resolved.dimension), every: max(1, resolved.flow.steps / 5)))
+        print(try printed(resumption.table, dimension: resolved.dimension, steps: resolved.flow.steps))
         let start = resumption.lastCompleteStep.map { "resumed at step \($0)" } ?? "no complete step to resume from, ran from step 0"
         print("\(start); wrote \(folder.url.path)")
     }

@@ -40,6 +40,9 @@ public enum FigureRecipes {
         Recipe(id: "exact-convergence", summary: "log–log errors of the exact schemes against h, 1/N and Δx with slope triangles (jko bench exact)") { _ in
             try ConvergenceFigure.make()
         },
+        Recipe(id: "uot-jko-step", summary: "one JKO step as fixed-source / soft-target unbalanced Sinkhorn on a grid against the exact Gaussian step (jko bench uot-jko-step)") { _ in
+            try UnbalancedJKOStepFigure.make()
+        },
     ] + Presets.all.flatMap { preset in
         runKinds.filter { RunFigures.applies($0, to: preset.config) }.map { kind in
             // A preset with a neural column trains networks: minutes, not part of --all.
