@@ -22,7 +22,17 @@ struct EvalCommand: ParsableCommand {
         guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be a positive number, got \(epsilon)") }
     }
 
+    @Option(help: "Fresh samples per step for an image run's FD-FMNIST, coverage and precision/recall.")
+    var imageSamples = 10_000
+
     func run() throws {
+        let runURL = URL(fileURLWithPath: runDirectory)
+        if let config = try? RunFolder.open(runURL).config(), config.target.kind == "images" {
+            let table = try ImageRunEvaluation(sampleCount: imageSamples).evaluate(run: runURL) { print($0) }
+            print(table.render())
+            print("wrote \(runURL.appendingPathComponent("metrics-eval.csv").path)")
+            return
+        }
         let evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon)
         let url = URL(fileURLWithPath: runDirectory)
         let table = try evaluation.evaluate(run: url)
