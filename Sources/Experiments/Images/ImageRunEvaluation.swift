@@ -18,7 +18,8 @@ import Probability
 /// - `precision`, `recall`: k-NN precision and recall (k = 3) against the test features,
 ///   on the first `precisionRecallCount` points of each.
 ///
-/// The table goes to `metrics-eval.csv` beside `metrics.csv`.
+/// The table goes to `metrics-eval.csv` beside `metrics.csv`; the sampling rate of each
+/// step goes to standard error.
 public struct ImageRunEvaluation {
     public var sampleCount = 10_000
     public var precisionRecallCount = 5000
@@ -35,7 +36,8 @@ public struct ImageRunEvaluation {
         }
         let classifierRun = URL(fileURLWithPath: config.images.classifierRun, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let space = try FeatureSpace(run: classifierRun)
-        log("classifier: \(space.file.path)" + (space.testAccuracy.map { String(format: " (test accuracy %.4f)", $0) } ?? ""))
+        log("classifier: \(config.images.classifierRun)/samplers/classifier/\(space.file.lastPathComponent)"
+            + (space.testAccuracy.map { String(format: " (test accuracy %.4f)", $0) } ?? ""))
         let test = try config.imageDataset(split: .test)
         var dataConfig = config
         dataConfig.images.trainCount = 0
@@ -68,8 +70,10 @@ public struct ImageRunEvaluation {
             table.append([("step", step), ("t", recorded.column("t")?[row] ?? step), ("fd", fd), ("fd_floor", floor), ("fd_ceiling", ceiling),
                           ("coverage", coverage), ("top_class_share", Double(histogram.max()!) / Double(n)),
                           ("precision", precision), ("recall", recall)])
-            log(String(format: "step %d: FD-FMNIST %.3f (floor %.3f, ceiling %.3f), coverage %.1f, precision %.3f, recall %.3f, classes %@, sampling %.0f images/s",
-                       k, fd, floor, ceiling, coverage, precision, recall, histogram.description, Double(n) / max(sampling, 1e-9)))
+            log(String(format: "step %d: FD-FMNIST %.3f (floor %.3f, ceiling %.3f), coverage %.1f, precision %.3f, recall %.3f, classes %@",
+                       k, fd, floor, ceiling, coverage, precision, recall, histogram.description))
+            // A wall-clock rate: standard error, so that the printed table stays reproducible.
+            FileHandle.standardError.write(Data(String(format: "step %d: sampled %d images at %.0f images/s\n", k, n, Double(n) / max(sampling, 1e-9)).utf8))
         }
         try AtomicFile.write(table.csv, to: RunEvaluation.outputURL(folder))
         return table
