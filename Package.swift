@@ -26,10 +26,11 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CGIF", path: "Sources/CGIF"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // MARK: - Libraries
         .target(name: "NumericalCore", dependencies: ["CGSL", "COpenBLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
-        .target(name: "Probability", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Probability", dependencies: ["NumericalCore", "CZlib"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "OptimalTransport", dependencies: ["NumericalCore", "Probability"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "GradientFlows", dependencies: ["NumericalCore", "Probability", "OptimalTransport"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Autodiff", dependencies: ["NumericalCore"], exclude: ["README.md"], swiftSettings: swiftSettings),

@@ -230,3 +230,71 @@ extension Figure {
         draw(on: CairoCanvas(context: context, lineScale: style.lineScale))
     }
 }
+
+extension RGBAImage {
+    /// Decodes a PNG file through Cairo (`cairo_image_surface_create_from_png`): any PNG
+    /// colour type comes back as straight RGBA, row 0 at the top. Throws ``RenderError``
+    /// with Cairo's status text for a missing, truncated or non-PNG file.
+    public init(pngFile url: URL) throws {
+        guard let surface = cairo_image_surface_create_from_png(url.path) else {
+            throw RenderError(description: "Cairo returned no surface for \(url.path)")
+        }
+        defer { cairo_surface_destroy(surface) }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw RenderError(description: String(cString: cairo_status_to_string(status)))
+        }
+        cairo_surface_flush(surface)
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        let format = cairo_image_surface_get_format(surface)
+        guard w > 0, h > 0, format == CAIRO_FORMAT_ARGB32 || format == CAIRO_FORMAT_RGB24,
+              let data = cairo_image_surface_get_data(surface) else {
+            throw RenderError(description: "an image of \(w)×\(h) pixels in an unsupported pixel format")
+        }
+        let opaque = format == CAIRO_FORMAT_RGB24
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        var bytes = [UInt8](repeating: 0, count: w * h * 4)
+        for y in 0..<h {
+            let row = data.advanced(by: y * stride).withMemoryRebound(to: UInt32.self, capacity: w) { $0 }
+            for x in 0..<w {
+                let p = row[x]
+                let a = opaque ? 255 : (p >> 24) & 0xFF
+                func unpremultiply(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, c * 255 / a)) }
+                let i = 4 * (y * w + x)
+                bytes[i] = unpremultiply((p >> 16) & 0xFF)
+                bytes[i + 1] = unpremultiply((p >> 8) & 0xFF)
+                bytes[i + 2] = unpremultiply(p & 0xFF)
+                bytes[i + 3] = UInt8(a)
+            }
+        }
+        self.init(width: w, height: h, bytes: bytes)
+    }
+
+    /// The image as PNG bytes (one pixel per pixel, straight alpha kept).
+    public func pngData() throws -> Data {
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+            throw RenderError(description: "Cairo could not make a \(width)×\(height) surface")
+        }
+        defer { cairo_surface_destroy(surface) }
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        for y in 0..<height {
+            let row = data.advanced(by: y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
+            for x in 0..<width {
+                let i = 4 * (y * width + x)
+                let a = UInt32(bytes[i + 3])
+                row[x] = (a << 24) | (UInt32(bytes[i]) * a / 255) << 16 | (UInt32(bytes[i + 1]) * a / 255) << 8 | UInt32(bytes[i + 2]) * a / 255
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        let sink = ByteSink()
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        let status = cairo_surface_write_to_png_stream(surface, appendToSink, closure)
+        withExtendedLifetime(sink) {}
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw RenderError(description: "Cairo could not encode the PNG: \(String(cString: cairo_status_to_string(status)))")
+        }
+        return sink.data
+    }
+}

@@ -26,7 +26,17 @@ struct EvalCommand: ParsableCommand {
         guard mmdCount >= 2 else { throw ValidationError("--mmd-count must be ≥ 2, got \(mmdCount)") }
     }
 
+    @Option(help: "Fresh samples per step for an image run's FD-FMNIST, coverage and precision/recall.")
+    var imageSamples = 10_000
+
     func run() throws {
+        let runURL = URL(fileURLWithPath: runDirectory)
+        if let config = try? RunFolder.open(runURL).config(), config.target.kind == "images" {
+            let table = try ImageRunEvaluation(sampleCount: imageSamples).evaluate(run: runURL) { print($0) }
+            print(table.render())
+            print("wrote \(runURL.appendingPathComponent("metrics-eval.csv").path)")
+            return
+        }
         let evaluation = RunEvaluation(metrics: metrics, epsilon: epsilon, mmdCount: mmdCount)
         let url = URL(fileURLWithPath: runDirectory)
         let steps = (try? RunFolder.open(url).config().flow.steps) ?? 0

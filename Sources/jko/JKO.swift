@@ -36,7 +36,11 @@ struct RunOptions: ParsableArguments {
     var quick = false
 
     /// The `--set` overrides, after the preset's quick ones when `--quick` is given.
+    @Option(help: "The data folder of an image run (sets images.data; nothing is downloaded).")
+    var data: String?
+
     func overrides(for source: String) throws -> [String] {
+        let overrides = self.overrides + (data.map { ["images.data=\"\($0)\""] } ?? [])
         guard quick else { return overrides }
         guard let quickOnes = Presets.quickOverrides(source) else {
             throw ValidationError("--quick applies to the built-in presets ('jko config list'); for a config file set flow.steps and neural.*_iterations with --set")

@@ -68,7 +68,7 @@ final class ConfigErrorTests: XCTestCase {
 
     func testUnknownMethod() {
         assertOverrideError(["methods=[\"analytic\", \"magic\"]"],
-                            "config key 'methods' = [\"analytic\", \"magic\"] is not allowed: \"magic\" is not a method; use any of \"analytic\", \"gaussian-jko\", \"particle-jko\", \"mesh-jko\", \"finite-volume\", \"grid-jko\", \"neural-sjko\", \"neural-chain\"")
+                            "config key 'methods' = [\"analytic\", \"magic\"] is not allowed: \"magic\" is not a method; use any of \"analytic\", \"gaussian-jko\", \"particle-jko\", \"mesh-jko\", \"finite-volume\", \"grid-jko\", \"neural-sjko\", \"neural-chain\", \"classifier\"")
     }
 
     func testGaussianJKORefusesMixtureStart() {

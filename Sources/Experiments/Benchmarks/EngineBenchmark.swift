@@ -8,11 +8,13 @@ import NumericalCore
 /// (a) one S-JKO toy iteration (``SJKOToyIteration``, batch 400, Float): iterations per
 ///     second, and GFLOP/s achieved against the sgemm peak measured in the same run;
 /// (b) one training step of a small conv map + conv potential on 28×28 images, batch 64;
-/// (c) resident memory after 2,000 toy iterations vs after 200 (goal: growth < 5 %).
+/// (c) resident memory after 2,000 toy iterations vs after 200 (goal: growth < 5 %);
+/// (d) the `fashion-mnist` preset's map + potential iteration at batch 64 and 128
+///     (``FashionMNISTIteration``) and its sampling rate.
 /// Timings are best of 3–5 blocks (the machine is shared); OpenBLAS uses 2 threads outside
 /// the data-parallel regions and one per shard inside them.
 /// `JKO_ENGINE_BENCH_PARTS` (e.g. `toy`, `toy,conv`) restricts the run to some parts
-/// (`toy`, `conv`, `memory`) while profiling; by default all run.
+/// (`toy`, `conv`, `fmnist`, `memory`) while profiling; by default all run.
 /// The PyTorch reference for (a) is `benchmarks/reference/sjko_toy_iteration.py`.
 public enum EngineBenchmark {
     public static func run(quick: Bool) throws -> BenchmarkReport {
@@ -21,11 +23,12 @@ public enum EngineBenchmark {
         BLAS.threadCount = 2
         defer { BLAS.threadCount = savedThreads }
 
-        let parts = Set((ProcessInfo.processInfo.environment["JKO_ENGINE_BENCH_PARTS"] ?? "toy,conv,memory")
+        let parts = Set((ProcessInfo.processInfo.environment["JKO_ENGINE_BENCH_PARTS"] ?? "toy,conv,fmnist,memory")
             .split(separator: ",").map(String.init))
 
         if parts.contains("toy") { try toyIteration(quick: quick, into: &report) }
         if parts.contains("conv") { convStep(quick: quick, into: &report) }
+        if parts.contains("fmnist") { fashionMNISTIteration(quick: quick, into: &report) }
         if parts.contains("memory") { memoryGrowth(quick: quick, into: &report) }
         report.notes.append("Float, OpenBLAS \(BLAS.threadCount) threads; PyTorch reference: python3 benchmarks/reference/sjko_toy_iteration.py")
         return report

@@ -100,6 +100,7 @@ public enum ConfigLoader {
             lines.append("# " + field.documentation)
             lines.append("\(field.name) = \(field.get(config).description)")
             if field.key == "target.seed" { lines += generatedTargetComment(config) }
+            if field.key == "images.potential_widths" { lines += ExperimentConfig.imageNetworksComment(config) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -2,7 +2,7 @@ import Probability
 
 extension ExperimentConfig {
     /// Every method a run can compute, in column order.
-    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "grid-jko", "neural-sjko", "neural-chain"]
+    public static let knownMethods = ["analytic", "gaussian-jko", "particle-jko", "mesh-jko", "finite-volume", "grid-jko", "neural-sjko", "neural-chain", "classifier"]
 
     /// Every key of the config, in the order `jko config show` prints them.
     public static let schema: [ConfigField] = [
@@ -17,8 +17,8 @@ extension ExperimentConfig {
         .integer("flow.steps", \.flow.steps, "Number of JKO steps K; the run covers t in [0, K h].",
                  allowed: "the number of steps must be between 1 and 100000", where: { (1...100_000).contains($0) }),
         .string("target.kind", \.target.kind,
-                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"random-gaussian\" the same with a seeded random b ~ N(0, I) and SPD A in target.dimension (the Mokrov et al. 2021 OU benchmark); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁; \"toy\" a 2D data set known only by samples (target.dataset).",
-                choices: ["gaussian", "random-gaussian", "double-well", "toy"]),
+                "Target ν ∝ exp(−V): \"gaussian\" is V(x) = ½(x−b)ᵀA(x−b), ν = N(b, A⁻¹); \"random-gaussian\" the same with a seeded random b ~ N(0, I) and SPD A in target.dimension (the Mokrov et al. 2021 OU benchmark); \"double-well\" is V(x) = (|x|² − 1)²/4 + c·x₁; \"toy\" a 2D data set known only by samples (target.dataset); \"images\" an image data set (images.*; neural-sjko with convolutional networks).",
+                choices: ["gaussian", "random-gaussian", "double-well", "toy", "images"]),
         .vector("target.mean", \.target.mean, "Target mean b; its length sets the dimension d (all zeros for double-well)."),
         .matrix("target.covariance", \.target.covariance, "Target covariance A⁻¹ (d×d, symmetric positive definite; gaussian only)."),
         .number("target.tilt", \.target.tilt, "Tilt c ≥ 0 of the double well along x₁ (double-well only).",
@@ -73,7 +73,7 @@ extension ExperimentConfig {
                  allowed: "the number of substeps must be between 1 and 10000", where: { (1...10_000).contains($0) }),
         .string("grid.scheme", \.grid.scheme, "Finite-volume time scheme: \"bdf2\" (second order) or \"implicit-euler\" (first order, positive by construction).",
                 choices: ["bdf2", "implicit-euler"]),
-    ] + neuralSchema
+    ] + neuralSchema + imagesSchema
 
     /// The field for a dotted key, or nil.
     public static func field(forKey key: String) -> ConfigField? { schema.first { $0.key == key } }

@@ -7,6 +7,13 @@ extension ExperimentConfig {
     /// one, methods that apply); per-key ranges were checked as values were set.
     public func validate() throws {
         try validateName()
+        if target.kind == "images" {
+            try validateImages()
+            if methods.contains("neural-sjko"), let (key, allowed) = neuralSettings(method: "neural-sjko").problem() {
+                throw ConfigError.outOfRange(key: key, value: ConfigField.schemaValue(key, in: self), allowed: allowed)
+            }
+            return
+        }
         if hasGaussianTarget { _ = try targetDistribution() }
         if target.kind == "toy" { _ = try toyDataset() } else { _ = try potential() }
         let startLaw = try startDistribution()

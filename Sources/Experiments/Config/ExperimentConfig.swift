@@ -20,6 +20,8 @@ public struct ExperimentConfig: Equatable, Sendable {
     public var gridJKO = GridJKO()
     public var grid = Grid()
     public var neural = Neural()
+    public var images = Images()
+    public var classifier = Classifier()
 
     public init() {}
 
@@ -129,6 +131,7 @@ public struct ExperimentConfig: Equatable, Sendable {
         switch target.kind {
         case "random-gaussian": return target.dimension
         case "toy": return 2
+        case "images": return images.channels * images.size * images.size
         default: return target.mean.count
         }
     }

@@ -67,6 +67,12 @@ extension Presets {
     public static func quickOverrides(_ name: String) -> [String]? {
         guard named(name) != nil else { return nil }
         switch name {
+        case "fashion-mnist", "fashion-mnist-quick":
+            return ["flow.steps=2", "neural.first_step_iterations=20", "neural.later_step_iterations=10", "neural.batch_size=16", "images.train_count=2000"]
+        case "fashion-mnist-classifier":
+            return ["flow.steps=1", "images.train_count=2000"]
+        case "cifar10", "celebahq-256":
+            return ["flow.steps=2", "neural.first_step_iterations=2", "neural.later_step_iterations=2", "neural.batch_size=2", "images.dataset=\"synthetic\""]
         case "neural-ou-1d":
             return ["neural.first_step_iterations=300", "neural.later_step_iterations=100", "neural.batch_size=500",
                     "neural.fit_sample_count=20000", "particles.count=1000", "output.sample_count=1000", "neural.w2_sample_count=1000"]

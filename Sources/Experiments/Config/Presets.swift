@@ -10,7 +10,7 @@ public enum Presets {
         ("double-well-1d", "1D off-centre Gaussian start on a tilted double well: mass splits between the wells (particle JKO vs finite volumes)", doubleWell1D),
         ("double-well-2d", "2D off-centre Gaussian start on a tilted double well (finite volumes vs mesh JKO and entropic grid JKO)", doubleWell2D),
         ("ou-nd", "N(0, I) flowing to a seeded random Gaussian in d = 8 (any d with --set target.dimension=D), the Mokrov et al. OU benchmark: analytic vs exact Gaussian JKO", ouND),
-    ] + neural
+    ] + neural + images
 
     public static var names: [String] { all.map(\.name) }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GradientFlows
 import NeuralNetworks
 import NumericalCore
@@ -52,6 +53,8 @@ public struct MethodState {
     /// The weights that sample ρ_k (neural methods), kept for every step as
     /// `samplers/METHOD/step-KKKK.safetensors` so `jko sample` can draw fresh samples of any step.
     public var samplerFile: SafeTensorsFile?
+    /// A PNG of image samples of ρ_k (image runs), saved as `samples/grid-KKKK.png`.
+    public var sampleGrid: Data?
 
     public init(samples: Matrix, gaussian: Gaussian? = nil, metrics: [(String, Double)] = [],
                 density: [Double]? = nil, quantiles: Wasserstein1D? = nil) {

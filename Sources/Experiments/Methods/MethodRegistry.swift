@@ -12,6 +12,8 @@ public enum MethodRegistry {
         case "mesh-jko": return try MeshJKOMethod(config: config, generator: generator)
         case "finite-volume": return try FiniteVolumeMethod(config: config, generator: generator)
         case "grid-jko": return try GridJKOMethod(config: config, generator: generator)
+        case "neural-sjko" where config.target.kind == "images": return try ImageJKOMethod(name: name, config: config, generator: generator)
+        case "classifier": return try ClassifierMethod(config: config, generator: generator)
         case "neural-sjko", "neural-chain": return try NeuralJKOMethod(name: name, config: config, generator: generator)
         // The 2D moving-mesh JKO plugs in here as "mesh-jko" (and in ExperimentConfig.knownMethods).
         default:

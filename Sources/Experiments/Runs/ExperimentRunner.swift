@@ -70,6 +70,8 @@ public struct ExperimentRunner {
         var table = table
         progress?.begin(at: steps.lowerBound)
         for case let neural as NeuralJKOMethod in methods { neural.progress = progress }
+        for case let images as ImageJKOMethod in methods { images.progress = progress }
+        for case let classifier as ClassifierMethod in methods { classifier.progress = progress }
         let verification = NeuralVerification(config: config)
         for step in steps {
             var row: [(String, Double)] = [("step", Double(step)), ("t", config.time(ofStep: step))]
@@ -92,6 +94,7 @@ public struct ExperimentRunner {
                     try NPYArray(losses).write(to: url)
                 }
                 if let line = state.logLine { folder.log(line) }
+                if let grid = state.sampleGrid { try AtomicFile.write(grid, to: folder.sampleGridURL(step: step)) }
                 if let weights = state.samplerFile {
                     let url = folder.samplerURL(step: step, method: method.name)
                     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

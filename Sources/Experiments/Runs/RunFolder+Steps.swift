@@ -55,3 +55,10 @@ extension RunFolder {
         url.appendingPathComponent("samplers").appendingPathComponent(method).appendingPathComponent(String(format: "step-%04d.safetensors", step))
     }
 }
+
+extension RunFolder {
+    /// `samples/grid-KKKK.png`: image samples of step K (image runs, EMA weights).
+    public func sampleGridURL(step: Int) -> URL {
+        url.appendingPathComponent("samples").appendingPathComponent(String(format: "grid-%04d.png", step))
+    }
+}
