@@ -45,9 +45,9 @@ public enum FigureRecipes {
         },
     ] + Presets.all.flatMap { preset in
         runKinds.filter { RunFigures.applies($0, to: preset.config) }.map { kind in
-            // A preset with a neural column trains networks: minutes, not part of --all.
+            // A preset with a neural or image column trains networks: minutes, not part of --all.
             Recipe(id: "\(preset.name)-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the \(preset.name) preset",
-                   needsLongTraining: preset.config.methods.contains { $0.hasPrefix("neural-") }) { context in
+                   needsLongTraining: preset.config.methods.contains { !ExperimentConfig.exactMethods.contains($0) }) { context in
                 try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
         }
