@@ -9,7 +9,7 @@ SHELL := /bin/bash
 #   make notebooks (run every notebook in notebooks-md/ and regenerate its figures),
 #   make check-notebooks (CI: --check every notebook, --verify the fast ones 01–03).
 
-DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev
+DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev zlib1g-dev
 # Hand kernels need AVX2/FMA to vectorise (swiftc's default x86-64 target is SSE2 only).
 ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -target-cpu -Xswiftc haswell,)
 RELEASE := swift build -c release $(ARCH_FLAGS)
