@@ -140,11 +140,13 @@ extension RunFigures {
     }
 
     /// mesh-jko runs: the nodes' own displacement, x_i^{k−1} → x_i^k and x_i^0 → x_i^k, on
-    /// about 80 nodes spread over the bulk of ρ₀, over the deformed mesh of step k.
+    /// about 36 nodes spread over the bulk of ρ₀ (the 5 %–95 % quantile box of its samples:
+    /// the tail cells far out, which carry almost no mass, would only add noise), over the
+    /// deformed mesh of step k.
     static func meshMaps2D(_ data: RunFigureData, steps: [Int]) -> Figure? {
         guard let trajectory = data.lagrangianTrajectory(of: "mesh-jko"), let last = steps.last,
               trajectory.positions.count > last, let triangles = trajectory.triangles else { return nil }
-        let chosen = spreadNodes(trajectory.positions[0], count: 6)
+        let chosen = spreadNodes(trajectory.positions[0], count: 6, within: data.samples(data.reference, step: 0) ?? trajectory.positions[0])
         let figure = mapFigure(data, steps: steps,
                                title: "mesh-jko's own maps (its nodes' displacement) of \(data.config.name)")
         let color = MethodStyle.of("mesh-jko").color
@@ -209,10 +211,10 @@ extension RunFigures {
     }
 
     /// Indices of nodes nearest to the centres of a `count × count` lattice over the 5 %–95 %
-    /// quantile box of the node positions (each node at most once).
-    static func spreadNodes(_ nodes: Matrix, count: Int) -> [Int] {
+    /// quantile box of the points `within` `[n, 2]` (each node at most once).
+    static func spreadNodes(_ nodes: Matrix, count: Int, within points: Matrix) -> [Int] {
         let boxes = (0..<2).map { j -> Interval in
-            let column = nodes.column(j).sorted()
+            let column = points.column(j).sorted()
             return Interval(column[Int(0.05 * Double(column.count - 1))], column[Int(0.95 * Double(column.count - 1))])
         }
         var chosen: [Int] = []
