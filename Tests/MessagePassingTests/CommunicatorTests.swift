@@ -32,9 +32,13 @@ final class CommunicatorTests: XCTestCase {
         XCTAssertTrue(result.output.contains("allreduce ok: 2 ranks, 1001 Float and Double sums exact"), result.output)
     }
 
-    /// One S-JKO iteration of step 0 and one of step 1 across 2 ranks equal the
-    /// single-process iterations on the same global batch. Tolerance 1e-6 relative: the
-    /// two differ only in the order of the batch sums (Float, ≈ 1e-7 relative per sum).
+    /// The all-reduced gradients of 2 ranks' slices equal the whole batch's gradients, and
+    /// one S-JKO iteration of step 0 and one of step 1 across 2 ranks equal the
+    /// single-process iterations on the same global batch: 1e-6 relative (|·|₂), since the
+    /// two differ only in the order of the batch sums (Float, ≈ 1e-7 relative). Element by
+    /// element the parameters differ more (up to ≈ 5e-6 of the largest): Adam's first step
+    /// θ −= η·g/(|g| + ε) turns the rounding of a gradient entry that nearly cancels into a
+    /// visible fraction of η; that figure is printed, not asserted.
     func testTrainingStepAcrossTwoRanksEqualsOneProcess() throws {
         try MPIRun.requireMPI()
         let result = try MPIRun.run(check, ["sjko-step"], ranks: 2)
@@ -46,6 +50,7 @@ final class CommunicatorTests: XCTestCase {
             if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
         }
         XCTAssertEqual(values["ranks"], 2, String(line))
+        XCTAssertLessThanOrEqual(try XCTUnwrap(values["gradient_gap"], String(line)), 1e-6, String(line))
         XCTAssertLessThanOrEqual(try XCTUnwrap(values["parameter_gap"], String(line)), 1e-6, String(line))
         XCTAssertLessThanOrEqual(try XCTUnwrap(values["loss_gap"], String(line)), 1e-6, String(line))
     }

@@ -127,6 +127,7 @@ public final class ImageJKOMethod: DataParallelMethod {
         warned = true
         let hours = secondsPerIteration * Double(totalIterations) / 3600
         guard hours > 2 else { return }
+        guard Communicator.world.isRoot else { return }
         let text = String(format: "note: %@ is sized for a GPU-class machine: at %.2f s per iteration here, its %d iterations take about %.0f hours (%.1f days); stop it with Ctrl-C (--resume continues), or use fewer steps and iterations with --set",
                           config.name, secondsPerIteration, totalIterations, hours, hours / 24)
         FileHandle.standardError.write(Data(("\n" + text + "\n").utf8))
