@@ -30,7 +30,7 @@ enum Main {
                     world.finish()
                     exit(0)
                 }
-                world.fail("Error: " + JKO.fullMessage(for: error), code: code.rawValue == 0 ? 1 : code.rawValue)
+                world.fail(JKO.fullMessage(for: error), code: code.rawValue == 0 ? 1 : code.rawValue)
             }
             world.finish()
             JKO.exit(withError: error)
