@@ -52,6 +52,9 @@ enum ScalingBenchmark {
             let m = measured[workload.name]!
             report.add("p\(p)_\(workload.name)_iterations_per_second", 1 / m.seconds, unit: "it/s")
             report.add("p\(p)_\(workload.name)_allreduce_ms", 1e3 * m.allReduce, unit: "ms/it")
+            if p > 1 {
+                report.add("p\(p)_\(workload.name)_allreduce_alone_ms", 1e3 * allReduceAlone(workload.bytes, repeats: quick ? 5 : 20, on: world), unit: "ms/it")
+            }
             report.add("\(workload.name)_allreduce_bytes", Double(workload.bytes.reduce(0, +)), unit: "B/it")
         }
         guard p == 1 else {
@@ -61,13 +64,14 @@ enum ScalingBenchmark {
         let second = spawnTwoRanks(quick: quick)
         if let figures = second.figures {
             for workload in workloads {
-                for key in ["p2_\(workload.name)_iterations_per_second", "p2_\(workload.name)_allreduce_ms"] {
+                for key in ["p2_\(workload.name)_iterations_per_second", "p2_\(workload.name)_allreduce_ms", "p2_\(workload.name)_allreduce_alone_ms"] {
                     if let value = figures[key] { report.add(key, value, unit: key.hasSuffix("ms") ? "ms/it" : "it/s") }
                 }
             }
         } else {
             report.notes.append("P = 2 not measured: \(second.reason)")
         }
+        report.notes.append("allreduce_ms: time per iteration inside the all-reduces during training (waiting for the slower rank included); allreduce_alone_ms: the same buffers all-reduced right after a barrier (best of the repeats): the communication itself")
         report.notes.append("batch: toy \(workloads[0].batch), fmnist \(workloads[1].batch) (global, split over the ranks); \(Parallel.coreCount) cores; P = 2 shares them (--oversubscribe), so it shows the all-reduce overhead, not a speed-up")
         for workload in workloads {
             report.notes += modelTable(workload, computeSeconds: measured[workload.name]!.seconds)
@@ -90,6 +94,22 @@ enum ScalingBenchmark {
                            (world.statistics.allReduceSeconds - before) / Double(block)]
             world.allReduceMaximum(&figures)
             if figures[0] < best.seconds { best = (figures[0], figures[1]) }
+        }
+        return best
+    }
+
+    /// Seconds of the all-reduces of one iteration's buffers (`bytes` per network) when the
+    /// ranks start together (a barrier before each), best of `repeats`.
+    static func allReduceAlone(_ bytes: [Int], repeats: Int, on world: Communicator) -> Double {
+        var buffers = bytes.map { [Float](repeating: 1, count: $0 / 4) }
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            world.barrier()
+            let started = DispatchTime.now().uptimeNanoseconds
+            for k in buffers.indices { world.allReduceSum(&buffers[k]) }
+            var seconds = [Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9]
+            world.allReduceMaximum(&seconds)
+            best = min(best, seconds[0])
         }
         return best
     }
