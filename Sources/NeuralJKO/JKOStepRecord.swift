@@ -19,6 +19,10 @@ public struct JKOStepRecord: Sendable {
     public let historyStride: Int
     /// Wall time of the training loop in seconds.
     public let seconds: Double
+    /// The step's first-order optimality condition checked on the trained networks: the
+    /// relative RMS residual of 2s(T − T_old) = ∇v(T) (`NeuralJKOTrainer.optimalityResidual`);
+    /// nil for a diverged step.
+    public var optimalityResidual: Double? = nil
 
     /// Iterations per second.
     public var rate: Double { seconds > 0 ? Double(iterations) / seconds : 0 }

@@ -74,6 +74,10 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     public var quadraticScale = 1.0
     /// False: the potential is the quadratic alone (needs `quadraticPotential`).
     public var potentialNetwork = true
+    /// Prior draws on which each trained step's optimality condition (T − T_old)/h = ∇v(T)
+    /// is checked (``JKOStepRecord/optimalityResidual``); 0 skips the check (image runs,
+    /// where three passes of 4096 images would cost more than the step's training).
+    public var optimalityCheckCount = 4096
 
     public init() {}
 

@@ -51,6 +51,21 @@ final class ImageRunTests: XCTestCase {
         XCTAssertGreaterThan(grid.luminanceVariance, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.samplerURL(step: 2, method: "neural-sjko").path))
 
+        // jko sample on an image run: step 0 is the prior N(0, I) itself (6 × 784 values:
+        // mean within 4 standard errors of 0, standard deviation within 3 %), the same seed
+        // gives the same draws, and a later step maps those same draws elsewhere.
+        let prior = try SampleExport.samples(of: folder, step: 0, count: 6, seed: 5)
+        let values = prior.elements, count = Double(values.count)
+        let mean = values.reduce(0, +) / count
+        XCTAssertEqual(mean, 0, accuracy: 4 / count.squareRoot())
+        XCTAssertEqual((values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / count).squareRoot(), 1, accuracy: 0.03)
+        XCTAssertEqual(try SampleExport.samples(of: folder, step: 0, count: 6, seed: 5).elements, values)
+        XCTAssertNotEqual(try SampleExport.samples(of: folder, step: 2, count: 6, seed: 5).elements, values)
+        // The noise-to-samples strip: one column per step (0, 1, 2), six tracked draws each.
+        let strip = try XCTUnwrap(RunFigures.figure(.noiseToSamples, of: RunFigureData(folder: folder)))
+        XCTAssertEqual(strip.panels.count, 3)
+        XCTAssertEqual(strip.panels.map(\.title), ["noise, k = 0", "k = 1", "k = 2"])
+
         let b = scratch.appendingPathComponent("B")
         let (config, bFolder) = try RunLauncher.prepare(source: "fashion-mnist-quick", overrides: Self.tinyFashion, seed: nil, out: b.path, force: false)
         // A directory where step 2's samples file goes makes that write fail after step 1.

@@ -1,5 +1,5 @@
 import Autodiff
-import NeuralJKO
+@testable import NeuralJKO
 import NeuralNetworks
 import NumericalCore
 import XCTest
@@ -124,5 +124,38 @@ final class SJKOStepTests: XCTestCase {
         XCTAssertEqual(slope, e.slope, accuracy: 0.03 * e.slope)
         XCTAssertEqual(intercept, e.mean - e.slope * m, accuracy: 0.03 * abs(e.mean - e.slope * m) + 0.01)
         XCTAssertEqual(Double(pair.potential.coefficients.scalars[0]), v.p, accuracy: 0.05 * abs(v.p) + 0.02)
+    }
+
+    /// The optimality residual the runs report (`optimality_residual`): at the closed-form
+    /// step, 2s(T(x) − x) = ∇v(T(x)) holds identically (the JKO Euler–Lagrange equation of
+    /// the affine map and the quadratic potential), so the relative residual is at Float
+    /// rounding (< 1e-4); with the map's slope off by 5 % it is the relative size of that
+    /// error in the velocity, computed here by hand from the same formula.
+    func testOptimalityResidualAtTheClosedFormStep() {
+        let e = exact, v = exactPotential
+        var settings = NeuralJKOSettings()
+        settings.noiseSize = 0
+        let problem = NeuralJKOProblem(dimension: 1,
+                                       prior: { n, g in Matrix(rows: n, columns: 1, elements: (0..<n).map { _ in self.m + self.s.squareRoot() * g.normal() }) },
+                                       target: { n, g in Matrix(rows: n, columns: 1, elements: (0..<n).map { _ in self.b + (1 / self.a).squareRoot() * g.normal() }) },
+                                       timeSteps: [h])
+        func residual(slope: Double) -> Double {
+            let trainer = NeuralJKOTrainer(problem: problem, settings: settings,
+                                           map: AffineMap1D(weight: Float(slope), bias: Float(e.mean - slope * m)),
+                                           potential: QuadraticPotential1D(p: Float(v.p), q: Float(v.q), c: Float(v.c)),
+                                           generator: RandomGenerator(seed: 3))
+            return trainer.optimalityResidual(step: 0, previousMap: nil, count: 20_000)
+        }
+        XCTAssertLessThan(residual(slope: e.slope), 1e-4)
+        // Off the optimum: u = (T − x)/h with T = m′ + M′(x − m) and ∇v(T) = pT + q, both affine
+        // in x − m, so the ratio of root-mean-squares is exact in closed form over N(m, s):
+        // with x − m = ξ, u − ∇v = α + βξ, u = γ + δξ ⇒ ratio² = (α² + β²s)/(γ² + δ²s).
+        let slope = 1.05 * e.slope
+        let alpha = (e.mean - m) / h - (v.p * e.mean + v.q), beta = (slope - 1) / h - v.p * slope
+        let gamma = (e.mean - m) / h, delta = (slope - 1) / h
+        let expected = ((alpha * alpha + beta * beta * s) / (gamma * gamma + delta * delta * s)).squareRoot()
+        // Monte Carlo over 20 000 draws of N(m, s): a few % relative.
+        XCTAssertEqual(residual(slope: slope), expected, accuracy: 0.05 * expected)
+        XCTAssertGreaterThan(expected, 0.05)
     }
 }

@@ -51,7 +51,7 @@ public enum FigureRecipes {
                 try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
         }
-    } + neuralRecipes
+    } + neuralRecipes + imageRecipes
 
     /// The neural figures of `neural-ou-2d` (the exact Gaussian JKO iterates beside the
     /// learned flow): a full training run, minutes on two cores.
@@ -59,6 +59,16 @@ public enum FigureRecipes {
         Recipe(id: "neural-ou-2d-\(kind.rawValue)", summary: "\(kind.rawValue) figure of a run of the neural-ou-2d preset",
                needsLongTraining: true) { context in
             try RunFigures.figure(kind, of: context.run(preset: "neural-ou-2d"), options: context.options)
+        }
+    }
+
+    /// The strips from noise to images of the Fashion-MNIST presets (minutes for the quick
+    /// one, up to an hour for the full one).
+    static let imageRecipes: [Recipe] = ["fashion-mnist-quick", "fashion-mnist"].map { preset in
+        Recipe(id: "\(preset)-\(RunFigures.Kind.noiseToSamples.rawValue)",
+               summary: "noise-to-samples strip of a run of the \(preset) preset (fixed prior draws through each step's sampler)",
+               needsLongTraining: true) { context in
+            try RunFigures.figure(.noiseToSamples, of: context.run(preset: preset), options: context.options)
         }
     }
 

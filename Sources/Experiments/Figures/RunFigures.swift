@@ -18,6 +18,7 @@ import Plotting
 /// | `neural-densities`    | neural runs: exact density rows, the neural flow's (KDE) under them, difference maps (1D: curves and difference) |
 /// | `neural-losses`       | neural runs: L_v and L_T against the iteration, one curve per JKO step |
 /// | `neural-map`          | neural runs: the learned potential v with ∇v arrows, and the learned map T beside the exact one |
+/// | `noise-to-samples`    | image runs: fixed prior draws (rows) through the saved sampler of each step (columns), noise to images |
 ///
 /// Figures a run cannot support (no losses, not images) are skipped, never faked.
 public enum RunFigures {
@@ -34,6 +35,7 @@ public enum RunFigures {
         case neuralDensities = "neural-densities"
         case neuralLosses = "neural-losses"
         case neuralMap = "neural-map"
+        case noiseToSamples = "noise-to-samples"
     }
 
     /// Renders every figure the run supports into `RUN/figures/NAME.FORMAT`; returns the files written.
@@ -57,7 +59,7 @@ public enum RunFigures {
     /// One figure of a run, or nil when the run holds nothing it could show.
     public static func figure(_ kind: Kind, of data: RunFigureData, options: FigureOptions = FigureOptions()) throws -> Figure? {
         guard data.dimension == 1 || data.dimension == 2 || kind == .metrics || kind == .losses || kind == .imageGrid
-            || kind == .neuralLosses else {
+            || kind == .neuralLosses || kind == .noiseToSamples else {
             return nil
         }
         let built: Figure?
@@ -74,6 +76,7 @@ public enum RunFigures {
         case .neuralDensities: built = neuralDensities(data, options)
         case .neuralLosses: built = neuralLosses(data)
         case .neuralMap: built = neuralMap(data)
+        case .noiseToSamples: built = noiseToSamples(data, options)
         }
         return built.map(options.apply)
     }
@@ -90,6 +93,7 @@ public enum RunFigures {
         case .losses, .imageGrid: return false
         case .neuralLosses: return config.methods.contains { $0.hasPrefix("neural-") }
         case .neuralDensities, .neuralMap: return config.dimension <= 2 && config.methods.contains { $0.hasPrefix("neural-") }
+        case .noiseToSamples: return config.target.kind == "images" && config.methods.contains { $0.hasPrefix("neural-") }
         }
     }
 

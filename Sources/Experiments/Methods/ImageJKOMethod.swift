@@ -34,6 +34,7 @@ public final class ImageJKOMethod: DataParallelMethod {
         self.config = config
         var settings = config.neuralSettings(method: name)
         settings.noiseSize = config.images.latentSize
+        settings.optimalityCheckCount = 0
         let data = try config.imageDataset(split: .train)
         let d = config.dimension
         let problem = NeuralJKOProblem(dimension: d, prior: { n, g in Matrix(rows: n, columns: d, elements: g.normals(n * d)) },

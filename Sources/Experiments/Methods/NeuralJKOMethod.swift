@@ -73,9 +73,9 @@ public final class NeuralJKOMethod: DataParallelMethod {
             records.append(trained)
             record = trained
             metrics += [("potential_loss", Double(trained.finalPotentialLoss)), ("map_loss", Double(trained.finalMapLoss)),
-                        ("iterations", Double(trained.iterations))]
+                        ("iterations", Double(trained.iterations)), ("optimality_residual", trained.optimalityResidual ?? .nan)]
         } else {
-            metrics += [("potential_loss", 0), ("map_loss", 0), ("iterations", 0)]
+            metrics += [("potential_loss", 0), ("map_loss", 0), ("iterations", 0), ("optimality_residual", 0)]
         }
         let samples = trainer.sample(count: config.output.sampleCount, using: &sampleGenerator)
         guard samples.elements.allSatisfy(\.isFinite) else {

@@ -42,6 +42,9 @@ public enum SampleExport {
         case "gaussian-jko":
             let jko = try GaussianJKO(target: config.targetDistribution(), timeStep: config.flow.timeStep)
             return try jko.iterates(from: config.startDistribution().components[0], stepCount: step)[step].sample(count: count, using: &rng)
+        case "neural-sjko" where config.target.kind == "images":
+            let method = try ImageJKOMethod(name: chosen, config: config, generator: MethodRegistry.generator(seed: config.seed, methodIndex: 0))
+            return try method.samples(fromSampler: SafeTensorsFile(contentsOf: folder.samplerURL(step: step, method: chosen)), count: count, using: &rng)
         case "neural-sjko", "neural-chain":
             let method = try NeuralJKOMethod(name: chosen, config: config, generator: MethodRegistry.generator(seed: config.seed, methodIndex: 0))
             return try method.samples(fromSampler: SafeTensorsFile(contentsOf: folder.samplerURL(step: step, method: chosen)), count: count, using: &rng)
