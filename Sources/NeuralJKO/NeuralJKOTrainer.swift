@@ -177,7 +177,8 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
     /// equation). Returns √E|2s(T − T_old) − ∇v(T)|² / √E|2s(T − T_old)|² over `count` draws
     /// x ~ μ_k (S-JKO: x = T_old(x₀) with x₀ ~ μ₀; chain: the composed earlier maps), one noise
     /// z shared by T_old and T, the raw (non-EMA) map that v was trained against. Its own
-    /// random stream (seeded by the step) leaves the training stream untouched.
+    /// random stream (seeded by the step) leaves the training stream untouched. Across ranks
+    /// every rank computes it whole (no messages): the same number on each.
     func optimalityResidual(step: Int, previousMap: Map?, count: Int = 4096) -> Double {
         var generator = RandomGenerator(seed: 0x6F70_7469 &+ UInt64(step))
         let noiseWidth = max(settings.noiseSize, 1)
@@ -190,7 +191,7 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
             before = previousMap.map { old in DataParallel.mapRows(count) { rows in old(x0.rowSlice(rows), noise: z.rowSlice(rows)) } } ?? x0
             after = DataParallel.mapRows(count) { rows in map(x0.rowSlice(rows), noise: z.rowSlice(rows)) }
         case .chain:
-            let x = composeChain(x0, using: &generator)
+            let x = composeChain(x0, of: count, rows: 0..<count, using: &generator)
             before = x
             after = DataParallel.mapRows(count) { rows in map(x.rowSlice(rows), noise: z.rowSlice(rows)) }
         }
