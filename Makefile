@@ -8,8 +8,14 @@ SHELL := /bin/bash
 #   make install PREFIX=DIR (copy the release jko to DIR/bin; default /usr/local),
 #   make notebooks (run every notebook in notebooks-md/ and regenerate its figures),
 #   make check-notebooks (CI: --check every notebook, --verify the fast ones 01–03).
+# Open MPI (libopenmpi-dev, openmpi-bin) is installed with the rest; JKO_MPI=0 leaves it out
+# of the build (the tool then runs in one process only; the MPI tests skip).
 
-DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev zlib1g-dev
+DEBIAN_PACKAGES := libgsl-dev libcairo2-dev libopenblas-dev pkg-config fonts-dejavu-core dataset-fashion-mnist libgif-dev zlib1g-dev libopenmpi-dev openmpi-bin
+# Open MPI is optional: JKO_MPI=0 builds the single-process tool (make JKO_MPI=0 …, or a
+# machine where libopenmpi-dev is missing); by default it follows pkg-config after setup.
+JKO_MPI ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+export JKO_MPI
 # Hand kernels need AVX2/FMA to vectorise (swiftc's default x86-64 target is SSE2 only).
 ARCH_FLAGS := $(if $(filter x86_64,$(shell uname -m)),-Xswiftc -target-cpu -Xswiftc haswell,)
 RELEASE := swift build -c release $(ARCH_FLAGS)

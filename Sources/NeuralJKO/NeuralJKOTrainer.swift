@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import MessagePassing
 import NeuralNetworks
 import NumericalCore
 
@@ -14,6 +15,19 @@ import NumericalCore
 /// - `chain`: μ_{k+1} = T_k#…#T_0#μ₀; every map is kept, sampling composes them, and step
 ///   k + 1 trains on samples of μ_{k+1} with T_old = identity.
 /// Samples come from the EMA weights when averaging is on.
+///
+/// **Across processes** (``communicator`` with P > 1 ranks, `mpirun`): every rank builds the
+/// same networks from the run seed and draws the **whole** global batch from the same
+/// seeded stream ``generator``, then keeps its contiguous slice of rows
+/// (``Communicator/slice(of:)``) and computes the losses and gradients of that slice only
+/// (on its cores, ``DataParallel``); ``SJKOTrainingPair`` all-reduces them so that every
+/// rank takes the same optimiser step. The shared stream is the deliberate choice over one
+/// stream per rank: the global batch is then the very batch of a single process with the
+/// same seed, so a run gives the same numbers for any P up to the order of the
+/// floating-point sums (and a resumed run restores one stream, whatever P was), at the
+/// price of every rank drawing n rows of random numbers where it uses n/P (cheap beside the
+/// network passes). Sampling splits the rows of each block the same way and gathers them
+/// on every rank.
 ///
 /// Generic over the networks (``FlowMap``/``FlowPotential`` for point clouds, convolutional
 /// pairs for images); `Map` and `Potential` are built once by the caller.
@@ -30,11 +44,16 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
     public internal(set) var chain: [Map] = []
     /// The number of trained steps (the trainer represents μ_{completedSteps}).
     public internal(set) var completedSteps = 0
-    /// The training batches' random stream.
+    /// The training batches' random stream (the same on every rank).
     public var generator: RandomGenerator
+    /// The ranks that train and sample together (``Communicator/single``: this process).
+    public var communicator: Communicator {
+        get { pair.communicator }
+        set { pair.communicator = newValue }
+    }
 
     public init(problem: NeuralJKOProblem, settings: NeuralJKOSettings, map: Map, potential: Potential,
-                generator: RandomGenerator) {
+                generator: RandomGenerator, communicator: Communicator = .single) {
         self.problem = problem
         self.settings = settings
         pair = SJKOTrainingPair(map: map, potential: potential, timeStep: 1, conjugate: settings.conjugate,
@@ -42,6 +61,7 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
                                 beta1: settings.beta1, beta2: settings.beta2, r1Weight: Float(settings.r1Weight))
         average = settings.emaDecay.map { ExponentialMovingAverage(decay: $0) }
         self.generator = generator
+        pair.communicator = communicator
     }
 
     /// The map that represents the current iterate (EMA weights when averaging is on).
@@ -66,6 +86,10 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
         precondition(step == completedSteps, "train step \(completedSteps) next, not \(step)")
         let iterations = settings.iterations(ofStep: step)
         let n = settings.batchSize, d = problem.dimension
+        precondition(n >= communicator.size, "a global batch of \(n) rows cannot be split over \(communicator.size) ranks")
+        // This rank's rows of the global batch and their share of it (all rows in one process).
+        let rows = communicator.slice(of: n)
+        let share = Float(rows.count) / Float(n)
         let noiseWidth = max(settings.noiseSize, 1)
         let stride = max(1, iterations / 200)
         let firstIteration = step == 0 ? 0 : settings.firstStepIterations + (step - 1) * settings.laterStepIterations
@@ -90,26 +114,29 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
                 pair.mapOptimizer.learningRate = settings.mapLearningRate * factor
                 pair.potentialOptimizer.learningRate = settings.potentialLearningRate * factor
             }
-            let x0 = Self.tensor(problem.prior(n, &generator))
+            // The whole global batch from the shared stream, then this rank's rows of it.
+            let x0 = Self.tensor(problem.prior(n, &generator)).rowSlice(rows)
             var y = Self.tensor(problem.target(n, &generator))
             if instanceNoise > 0 { y = y + Tensor<Float>.randomNormal(shape: y.shape, standardDeviation: instanceNoise, using: &generator) }
-            let zPotential = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
-            let zPrevious = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
-            let zMap = settings.noiseCoupling == .shared ? zPrevious : Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+            y = y.rowSlice(rows)
+            let zPotential = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)
+            let zPrevious = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)
+            let zMap = settings.noiseCoupling == .shared ? zPrevious : Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)
+            let m = rows.count
             let x: Tensor<Float>, previous: Tensor<Float>
             switch settings.parametrisation {
             case .sjko:
                 x = x0
                 if let previousMap {
-                    previous = DataParallel.mapRows(n) { rows in previousMap(x0.rowSlice(rows), noise: zPrevious.rowSlice(rows)) }
+                    previous = DataParallel.mapRows(m) { r in previousMap(x0.rowSlice(r), noise: zPrevious.rowSlice(r)) }
                 } else {
                     previous = x0
                 }
             case .chain:
-                x = composeChain(x0, using: &generator)
+                x = composeChain(x0, of: n, rows: rows, using: &generator)
                 previous = x
             }
-            let (lv, lt) = pair.step(x: x, previous: previous, target: y, potentialNoise: zPotential, mapNoise: zMap)
+            let (lv, lt) = pair.step(x: x, previous: previous, target: y, potentialNoise: zPotential, mapNoise: zMap, share: share)
             done = iteration
             guard lv.isFinite, lt.isFinite else {
                 status = .diverged(step: step, iteration: iteration, loss: lv.isFinite ? "map" : "potential", value: lv.isFinite ? lt : lv)
@@ -150,7 +177,8 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
     /// equation). Returns √E|2s(T − T_old) − ∇v(T)|² / √E|2s(T − T_old)|² over `count` draws
     /// x ~ μ_k (S-JKO: x = T_old(x₀) with x₀ ~ μ₀; chain: the composed earlier maps), one noise
     /// z shared by T_old and T, the raw (non-EMA) map that v was trained against. Its own
-    /// random stream (seeded by the step) leaves the training stream untouched.
+    /// random stream (seeded by the step) leaves the training stream untouched. Across ranks
+    /// every rank computes it whole (no messages): the same number on each.
     func optimalityResidual(step: Int, previousMap: Map?, count: Int = 4096) -> Double {
         var generator = RandomGenerator(seed: 0x6F70_7469 &+ UInt64(step))
         let noiseWidth = max(settings.noiseSize, 1)
@@ -163,7 +191,7 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
             before = previousMap.map { old in DataParallel.mapRows(count) { rows in old(x0.rowSlice(rows), noise: z.rowSlice(rows)) } } ?? x0
             after = DataParallel.mapRows(count) { rows in map(x0.rowSlice(rows), noise: z.rowSlice(rows)) }
         case .chain:
-            let x = composeChain(x0, using: &generator)
+            let x = composeChain(x0, of: count, rows: 0..<count, using: &generator)
             before = x
             after = DataParallel.mapRows(count) { rows in map(x.rowSlice(rows), noise: z.rowSlice(rows)) }
         }
@@ -189,37 +217,52 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
     }
 
     /// x ~ μ_k from prior samples x₀: T_{k−1}(…T_0(x₀, z_0)…, z_{k−1}) with fresh noises.
-    func composeChain(_ x0: Tensor<Float>, using generator: inout RandomGenerator) -> Tensor<Float> {
+    /// `x0` holds the rows `rows` of a batch of `count` rows: each noise is drawn for the
+    /// whole batch (the shared stream moves as in one process) and its rows kept.
+    func composeChain(_ x0: Tensor<Float>, of count: Int, rows: Range<Int>, using generator: inout RandomGenerator) -> Tensor<Float> {
         var x = x0
-        let n = x0.shape[0], noiseWidth = max(settings.noiseSize, 1)
+        let noiseWidth = max(settings.noiseSize, 1)
         for map in chain {
-            let z = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
-            let current = x
-            x = DataParallel.mapRows(n) { rows in map(current.rowSlice(rows), noise: z.rowSlice(rows)) }
+            let all = Tensor<Float>.randomNormal(shape: [count, noiseWidth], using: &generator)
+            guard !rows.isEmpty else { continue }
+            let z = all.rowSlice(rows), current = x
+            x = DataParallel.mapRows(rows.count) { r in map(current.rowSlice(r), noise: z.rowSlice(r)) }
         }
         return x
     }
 
     /// `count` samples `[count, d]` of the current iterate μ_{completedSteps} (μ₀ before
     /// any step), drawn with `generator`; one network pass (S-JKO) or a composition of
-    /// all maps (chain). Large counts are processed in blocks of 10 000 rows.
+    /// all maps (chain). Large counts are processed in blocks of 10 000 rows. Across P
+    /// ranks every rank draws each block's random numbers, maps its slice of the block's
+    /// rows, and the slices are gathered on every rank: the same samples as one process.
     public func sample(count: Int, using generator: inout RandomGenerator) -> Matrix {
         let d = problem.dimension, noiseWidth = max(settings.noiseSize, 1)
         var out = [Double]()
         out.reserveCapacity(count * d)
         let map = settings.parametrisation == .sjko && completedSteps > 0 ? samplingMap : nil
+        let communicator = self.communicator
         var done = 0
         while done < count {
             let n = min(10_000, count - done)
-            let x0 = Self.tensor(problem.prior(n, &generator))
-            var x = x0
+            // Rows of this rank (empty on the last ranks of a block smaller than P, which
+            // still draw the block's random numbers to keep the shared stream in step).
+            let rows = communicator.slice(of: n)
+            let all = Self.tensor(problem.prior(n, &generator))
+            let x0 = rows.isEmpty ? all : all.rowSlice(rows)
+            var mine: [Float]
             if let map {
-                let z = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
-                x = DataParallel.mapRows(n) { rows in map(x0.rowSlice(rows), noise: z.rowSlice(rows)) }
+                let noise = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator)
+                let z = rows.isEmpty ? noise : noise.rowSlice(rows)
+                mine = rows.isEmpty ? [] : DataParallel.mapRows(rows.count) { r in map(x0.rowSlice(r), noise: z.rowSlice(r)) }.scalars
             } else if settings.parametrisation == .chain {
-                x = composeChain(x0, using: &generator)
+                let x = composeChain(x0, of: n, rows: rows, using: &generator)
+                mine = rows.isEmpty ? [] : x.scalars
+            } else {
+                mine = rows.isEmpty ? [] : x0.scalars
             }
-            x.withUnsafeBufferPointer { for v in $0 { out.append(Double(v)) } }
+            if communicator.size > 1 { mine = communicator.allGather(mine) }
+            for v in mine { out.append(Double(v)) }
             done += n
         }
         return Matrix(rows: count, columns: d, elements: out)

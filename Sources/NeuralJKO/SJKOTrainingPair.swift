@@ -1,4 +1,5 @@
 import Autodiff
+import MessagePassing
 import NeuralNetworks
 
 /// The networks and optimisers of one neural JKO step and its training iteration
@@ -17,6 +18,12 @@ import NeuralNetworks
 /// Both losses are batch means, so every pass is split over the cores by rows
 /// (``DataParallel``); v runs once on the joined batch [y; T(x, z₀)]. The networks are only
 /// borrowed by the gradient computations, so the optimisers update them in place.
+///
+/// Across processes (``communicator`` with P > 1 ranks) each rank passes its slice of the
+/// global batch and the slice's share of it; after each gradient computation the ranks
+/// sum the share-weighted gradients and loss in one all-reduce per network
+/// (``GradientAllReduce``), so that every rank holds the gradient of the global-batch mean
+/// and takes the same Adam step: the networks stay identical on every rank.
 public struct SJKOTrainingPair<Map: NoiseConditionedMap, Potential: ScalarPotential>
 where Map.Scalar == Float, Potential.Scalar == Float {
     public var map: Map
@@ -28,6 +35,8 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     public var costScale: Float
     /// λ of the R1 penalty (0: off).
     public var r1Weight: Float
+    /// The ranks that train together (``Communicator/single``: this process alone).
+    public var communicator = Communicator.single
 
     /// The official toy settings: Adam β = (0.5, 0.9), learning rates 1e-4 (map) and 2e-5
     /// (potential), KL, cost |x − y|²/(2h), no R1.
@@ -46,15 +55,29 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     /// One potential step and one map step on a batch: x `[n, …]` (prior in S-JKO, μ_k in
     /// the chain), `previous` = T_old(x, z₁) `[n, …]`, y `[n, …]` from the target, noises
     /// `[n, noiseSize]`. Returns both losses.
+    ///
+    /// With P > 1 ranks the arrays are this rank's slice of the global batch and `share` is
+    /// the slice's rows / the global batch's rows; the returned losses are the global means.
     public mutating func step(x: Tensor<Float>, previous: Tensor<Float>, target y: Tensor<Float>,
-                              potentialNoise z0: Tensor<Float>, mapNoise z: Tensor<Float>) -> (potentialLoss: Float, mapLoss: Float) {
-        let (potentialLoss, potentialGradients) = Self.potentialGradients(map: map, potential: potential, conjugate: conjugate,
-                                                                          r1Weight: r1Weight, x: x, noise: z0, target: y)
+                              potentialNoise z0: Tensor<Float>, mapNoise z: Tensor<Float>,
+                              share: Float = 1) -> (potentialLoss: Float, mapLoss: Float) {
+        let potentialPart = Self.potentialGradients(map: map, potential: potential, conjugate: conjugate,
+                                                    r1Weight: r1Weight, x: x, noise: z0, target: y)
+        var potentialGradients = potentialPart.gradients
+        let lv = GradientAllReduce.sum(&potentialGradients, loss: potentialPart.value.scalar, share: share, over: communicator)
         potentialOptimizer.step(&potential, gradients: potentialGradients)
-        let (mapLoss, mapGradients) = Self.mapGradients(map: map, potential: potential, costScale: costScale,
-                                                        x: x, previous: previous, noise: z)
+        let mapPart = Self.mapGradients(map: map, potential: potential, costScale: costScale, x: x, previous: previous, noise: z)
+        var mapGradients = mapPart.gradients
+        let lt = GradientAllReduce.sum(&mapGradients, loss: mapPart.value.scalar, share: share, over: communicator)
         mapOptimizer.step(&map, gradients: mapGradients)
-        return (potentialLoss.scalar, mapLoss.scalar)
+        return (lv, lt)
+    }
+
+    /// Bytes of this pair's all-reduces per iteration across ranks: 4 × (map parameters + 1)
+    /// + 4 × (potential parameters + 1) (Float gradients and each loss value).
+    public var allReduceBytesPerIteration: Int {
+        GradientAllReduce.bytesPerIteration(parameterCounts: [map.parameters.reduce(0) { $0 + $1.scalarCount },
+                                                              potential.parameters.reduce(0) { $0 + $1.scalarCount }])
     }
 
     /// L_v and its gradient in v's parameters.

@@ -10,8 +10,24 @@ import Foundation
 /// parallel loop it meets inline (serially): the outer region already occupies every core,
 /// and splitting again would only add hand-offs.
 public enum Parallel {
-    /// Active processor count (2 on the reference machine).
-    public static let coreCount = ProcessInfo.processInfo.activeProcessorCount
+    /// The cores this process may run on (2 on the reference machine): the active
+    /// processor count, or fewer when the process is bound to a subset of them (`taskset`,
+    /// a batch scheduler, or `mpirun`, which binds each of 2 ranks to one core by default),
+    /// so that ranks sharing a node do not start more threads than they have cores.
+    public static let coreCount = min(ProcessInfo.processInfo.activeProcessorCount, allowedCoreCount ?? .max)
+
+    /// The number of CPUs in this process's affinity mask (Linux `Cpus_allowed_list` of
+    /// /proc/self/status, e.g. "0-3,6"), nil where it cannot be read.
+    static var allowedCoreCount: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
+        var count = 0
+        for part in line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces).split(separator: ",") {
+            let bounds = part.split(separator: "-").compactMap { Int($0) }
+            if bounds.count == 1 { count += 1 } else if bounds.count == 2, bounds[1] >= bounds[0] { count += bounds[1] - bounds[0] + 1 } else { return nil }
+        }
+        return count > 0 ? count : nil
+    }
 
     /// Calls `body` once per chunk with a half-open range; chunks cover `0..<count` exactly.
     public static func forEachChunk(count: Int, minimumChunk: Int = 4096, _ body: (Range<Int>) -> Void) {

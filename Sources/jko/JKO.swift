@@ -2,8 +2,7 @@ import ArgumentParser
 import Experiments
 
 /// `jko`: the command-line face of JKOKit. Parsing and printing only; the work lives in
-/// the Experiments module.
-@main
+/// the Experiments module. The entry point is ``Main`` (MPI start and failure).
 struct JKO: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jko",

@@ -38,6 +38,8 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let folder = try RunFolder.open(URL(fileURLWithPath: runFolder))
         let points = try SampleExport.samples(of: folder, step: step, count: count, seed: seed, method: method)
+        // Under mpirun every rank has the gathered samples; rank 0 alone writes them.
+        guard folder.writes else { return }
         try NPYArray(points).write(to: URL(fileURLWithPath: out))
         print("wrote \(out): \(points.rows)×\(points.columns) float64 samples of step \(step)")
     }

@@ -11,6 +11,7 @@ public enum BenchmarkSuites {
         ("sjko-vs-chain", "Neural JKO: training and sampling time of S-JKO against the classic chain for K = 2, 4, 8, 16, with fitted growth exponents", SJKOVersusChainBenchmark.run),
         ("ou-dimensions", "Neural JKO on the OU benchmark for d = 1…12 (long): log₁₀ SymKL to the OU marginal and to the exact JKO iterate at t = 0.5, 0.9 beside the published S-JKO, JKO-ICNN and VWGF figures", OUDimensionsBenchmark.run),
         ("ou-floor", "exact JKO floor: log₁₀ SymKL(Gaussian JKO iterate ‖ OU marginal) at t = 0.5, 0.9, h = 0.05, d = 1…32 (ou-nd targets)", OrnsteinUhlenbeckFloor.run),
+        ("scaling", "data-parallel S-JKO across processes (Open MPI): it/s and all-reduce time at P = 1, 2 (spawns mpirun -np 2), and a speed-up model for P = 1…64 nodes at 10 and 100 Gbit/s", ScalingBenchmark.run),
         ("uot-jko-step", "one JKO step of KL as fixed-source / soft-target unbalanced Sinkhorn on a grid against the exact Gaussian step, for ε = 0.08…0.01 (no timings)", UnbalancedJKOStepStudy.run),
     ]
 

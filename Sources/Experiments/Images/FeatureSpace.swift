@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import MessagePassing
 import NeuralNetworks
 import NumericalCore
 import Probability
@@ -35,11 +36,17 @@ public struct FeatureSpace {
     }
 
     /// Features `[n, 128]` and predicted classes of images `[n, d]` (blocks of 500).
-    public func embed(_ images: Matrix) -> (features: Matrix, classes: [Int]) {
+    ///
+    /// Across the ranks of `communicator` (`mpirun`) each rank embeds its contiguous slice
+    /// of the rows and the results are gathered on every rank in row order: the same
+    /// features as one process (the network is applied row by row).
+    public func embed(_ images: Matrix, communicator: Communicator = .world) -> (features: Matrix, classes: [Int]) {
+        guard images.rows > 0 else { return (Matrix(rows: 0, columns: 0, elements: []), []) }
         var features = [Double](), classes = [Int]()
         let net = classifier
-        for start in stride(from: 0, to: images.rows, by: 500) {
-            let rows = start..<min(start + 500, images.rows)
+        let mine = communicator.slice(of: images.rows)
+        for start in stride(from: mine.lowerBound, to: mine.upperBound, by: 500) {
+            let rows = start..<min(start + 500, mine.upperBound)
             let x = Tensor<Float>(shape: [rows.count, images.columns],
                                   scalars: images.elements[(rows.lowerBound * images.columns)..<(rows.upperBound * images.columns)].map { Float($0) })
             let f = DataParallel.mapRows(rows.count) { r in net.features(x.rowSlice(r)) }
@@ -50,6 +57,25 @@ public struct FeatureSpace {
                 for r in 0..<rows.count { classes.append((0..<k).max { p[r * k + $0] < p[r * k + $1] }!) }
             }
         }
-        return (Matrix(rows: images.rows, columns: features.count / max(images.rows, 1), elements: features), classes)
+        guard communicator.size > 1 else {
+            return (Matrix(rows: images.rows, columns: features.count / images.rows, elements: features), classes)
+        }
+        // One gather of [features…, class] per row, in rank (= row) order.
+        let width = classes.isEmpty ? 0 : features.count / classes.count
+        var packed = [Double]()
+        packed.reserveCapacity(features.count + classes.count)
+        for (r, c) in classes.enumerated() {
+            packed += features[(r * width)..<((r + 1) * width)]
+            packed.append(Double(c))
+        }
+        let all = communicator.allGather(packed)
+        let columns = all.count / images.rows - 1
+        var outFeatures = [Double](), outClasses = [Int]()
+        outFeatures.reserveCapacity(images.rows * columns)
+        for r in 0..<images.rows {
+            outFeatures += all[(r * (columns + 1))..<(r * (columns + 1) + columns)]
+            outClasses.append(Int(all[r * (columns + 1) + columns]))
+        }
+        return (Matrix(rows: images.rows, columns: columns, elements: outFeatures), outClasses)
     }
 }

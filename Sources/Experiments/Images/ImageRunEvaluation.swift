@@ -73,9 +73,9 @@ public struct ImageRunEvaluation {
             log(String(format: "step %d: FD-FMNIST %.3f (floor %.3f, ceiling %.3f), coverage %.1f, precision %.3f, recall %.3f, classes %@",
                        k, fd, floor, ceiling, coverage, precision, recall, histogram.description))
             // A wall-clock rate: standard error, so that the printed table stays reproducible.
-            FileHandle.standardError.write(Data(String(format: "step %d: sampled %d images at %.0f images/s\n", k, n, Double(n) / max(sampling, 1e-9)).utf8))
+            if folder.writes { FileHandle.standardError.write(Data(String(format: "step %d: sampled %d images at %.0f images/s\n", k, n, Double(n) / max(sampling, 1e-9)).utf8)) }
         }
-        try AtomicFile.write(table.csv, to: RunEvaluation.outputURL(folder))
+        if folder.writes { try AtomicFile.write(table.csv, to: RunEvaluation.outputURL(folder)) }
         return table
     }
 }

@@ -28,6 +28,14 @@ public protocol FlowMethod: AnyObject {
     func restore(step: Int, from checkpoint: MethodCheckpoint) throws
 }
 
+/// A method whose training runs data-parallel across the ranks of an `mpirun` job
+/// (``Communicator/world``): each rank trains on its slice of every global batch and the
+/// ranks all-reduce the gradients (``SJKOTrainingPair``).
+public protocol DataParallelMethod: FlowMethod {
+    /// Bytes each rank passes to the gradient all-reduces of one training iteration.
+    var allReduceBytesPerIteration: Int { get }
+}
+
 /// What a method reports at one step.
 public struct MethodState {
     /// Samples `[n, d]` of ρ_k (saved as `.npy`, used for cloud-to-cloud metrics).

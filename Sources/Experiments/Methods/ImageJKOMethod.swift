@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import MessagePassing
 import NeuralJKO
 import NeuralNetworks
 import NumericalCore
@@ -19,7 +20,7 @@ import Probability
 /// prior) and the time left; when the whole run would take more than two hours at the
 /// measured rate, the log and standard error say so with the estimate (the paper-sized
 /// presets need a larger machine).
-public final class ImageJKOMethod: FlowMethod {
+public final class ImageJKOMethod: DataParallelMethod {
     public let name: String
     let config: ExperimentConfig
     var trainer: NeuralJKOTrainer<FlatImageMap<ImageMap<Float>>, FlatImagePotential<ImagePotential<Float>>>
@@ -38,10 +39,16 @@ public final class ImageJKOMethod: FlowMethod {
         let d = config.dimension
         let problem = NeuralJKOProblem(dimension: d, prior: { n, g in Matrix(rows: n, columns: d, elements: g.normals(n * d)) },
                                        target: { n, g in data.sample(count: n, using: &g) }, timeSteps: config.neuralTimeSteps)
+        let ranks = Communicator.world.size
+        guard settings.batchSize >= ranks else {
+            throw ConfigError.outOfRange(key: "neural.batch_size", value: "\(settings.batchSize)",
+                                         allowed: "at least the \(ranks) ranks of this mpirun job (each rank trains on its slice of every batch)")
+        }
         var root = generator
         var streams = root.split(count: 3)
         let (map, potential) = config.imageNetworks(generator: &streams[0])
-        trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1])
+        trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1],
+                                   communicator: Communicator.world)
         sampleGenerator = streams[2]
     }
 
@@ -121,6 +128,7 @@ public final class ImageJKOMethod: FlowMethod {
         warned = true
         let hours = secondsPerIteration * Double(totalIterations) / 3600
         guard hours > 2 else { return }
+        guard Communicator.world.isRoot else { return }
         let text = String(format: "note: %@ is sized for a GPU-class machine: at %.2f s per iteration here, its %d iterations take about %.0f hours (%.1f days); stop it with Ctrl-C (--resume continues), or use fewer steps and iterations with --set",
                           config.name, secondsPerIteration, totalIterations, hours, hours / 24)
         FileHandle.standardError.write(Data(("\n" + text + "\n").utf8))
@@ -128,6 +136,10 @@ public final class ImageJKOMethod: FlowMethod {
     }
 
     var pendingNote: String?
+
+    /// Bytes each rank all-reduces per training iteration under `mpirun` (both networks'
+    /// Float gradients and losses).
+    public var allReduceBytesPerIteration: Int { trainer.pair.allReduceBytesPerIteration }
 
     public func checkpoint() -> MethodCheckpoint {
         var checkpoint = MethodCheckpoint(network: trainer.checkpoint().file)

@@ -1,5 +1,6 @@
 import Autodiff
 import Foundation
+import MessagePassing
 import NeuralJKO
 import NeuralNetworks
 import NumericalCore
@@ -16,7 +17,7 @@ import Probability
 /// runner computes the verification columns against every exact method of the run
 /// (``NeuralVerification``). The checkpoint holds both networks, both Adams' moments, the
 /// EMA, T_old (or every map of the chain) and the random streams.
-public final class NeuralJKOMethod: FlowMethod {
+public final class NeuralJKOMethod: DataParallelMethod {
     public let name: String
     let config: ExperimentConfig
     var trainer: NeuralJKOTrainer<FlowMap<Float>, FlowPotential<Float>>
@@ -36,6 +37,11 @@ public final class NeuralJKOMethod: FlowMethod {
         let target = try config.targetSampler()
         let problem = NeuralJKOProblem(dimension: d, prior: { n, g in prior.sample(count: n, using: &g) },
                                        target: { n, g in target.sample(count: n, using: &g) }, timeSteps: config.neuralTimeSteps)
+        let ranks = Communicator.world.size
+        guard settings.batchSize >= ranks else {
+            throw ConfigError.outOfRange(key: "neural.batch_size", value: "\(settings.batchSize)",
+                                         allowed: "at least the \(ranks) ranks of this mpirun job (each rank trains on its slice of every batch)")
+        }
         var root = generator
         var streams = root.split(count: 3)
         let map = FlowMap<Float>(dimension: d, noiseSize: settings.noiseSize, width: settings.width,
@@ -43,7 +49,8 @@ public final class NeuralJKOMethod: FlowMethod {
         let potential = FlowPotential<Float>(dimension: d, width: settings.width, blockCount: settings.blockCount,
                                              quadratic: settings.quadraticPotential, quadraticScale: settings.quadraticScale,
                                              network: settings.potentialNetwork, generator: &streams[0])
-        trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1])
+        trainer = NeuralJKOTrainer(problem: problem, settings: settings, map: map, potential: potential, generator: streams[1],
+                                   communicator: Communicator.world)
         sampleGenerator = streams[2]
     }
 
@@ -89,6 +96,10 @@ public final class NeuralJKOMethod: FlowMethod {
         }
         return state
     }
+
+    /// Bytes each rank all-reduces per training iteration under `mpirun` (both networks'
+    /// Float gradients and losses).
+    public var allReduceBytesPerIteration: Int { trainer.pair.allReduceBytesPerIteration }
 
     public func checkpoint() -> MethodCheckpoint {
         var checkpoint = MethodCheckpoint(network: trainer.checkpoint().file)

@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 import NumericalCore
 
 extension ExperimentRunner {
@@ -30,6 +31,11 @@ extension ExperimentRunner {
     /// Then the rows after k and every per-step file after k are removed, `log.txt` gets
     /// `resumed at step k`, and steps k + 1…K run as in an uninterrupted run, giving the
     /// same numbers bit for bit.
+    ///
+    /// Under `mpirun` every rank reads the folder (a shared file system) and restores its
+    /// methods from the same checkpoint files; the ranks check that they found the same
+    /// last complete step and wait for each other (a barrier) before rank 0, the only writer,
+    /// changes anything in the folder.
     public func resume(command: String, source: String = "resume", progress: ProgressReporter? = nil) throws -> Resumption {
         let methods = try makeMethods()
         let saved = FileSystem.kind(folder.metricsURL.path).exists ? try MetricsTable.read(folder.metricsURL) : MetricsTable()
@@ -37,6 +43,14 @@ extension ExperimentRunner {
         if let repaired = try repairManifest(source: source, command: command) { notes.append(repaired) }
         let damaged = firstDamagedFile(rowCount: saved.rows.count)
         let last = lastCompleteStep(methods, rowCount: damaged?.step ?? saved.rows.count, notes: &notes)
+        let world = Communicator.world
+        if world.size > 1 {
+            let rootLast = world.broadcast(last ?? -1)
+            guard rootLast == (last ?? -1) else {
+                throw ResumeError.ranksDisagree(path: folder.url.path, rank: world.rank, step: last, rootStep: rootLast < 0 ? nil : rootLast)
+            }
+            world.barrier()
+        }
         if let damaged {
             guard let last else { throw ResumeError.damagedStep(path: damaged.path, reason: damaged.reason, step: damaged.step) }
             notes.append("\(damaged.path): \(damaged.reason); recomputing from step \(last)")
@@ -47,9 +61,9 @@ extension ExperimentRunner {
         }
         try folder.removeSteps(after: last ?? -1, methods: config.methods, reference: config.methods[0])
         let kept = saved.prefix(rows: (last ?? -1) + 1)
-        if kept.rows.isEmpty {
+        if folder.writes && kept.rows.isEmpty {
             try? FileManager.default.removeItem(at: folder.metricsURL)
-        } else {
+        } else if folder.writes {
             try AtomicFile.write(kept.csv, to: folder.metricsURL)
         }
         folder.log("jko \(JKOKitVersion.current): \(command)")

@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 import NumericalCore
 import OptimalTransport
 import Probability
@@ -17,6 +18,12 @@ import Probability
 /// (``RunFolder/saveCheckpoint(_:step:method:)``), so a run stopped by an error or killed
 /// keeps every finished step on disk (the error names the step) and
 /// ``resume(command:progress:)`` continues it from its last complete step.
+///
+/// Under `mpirun -np P` every rank runs this same loop (the neural methods train
+/// data-parallel, ``DataParallelMethod``; every other column is computed on every rank, so
+/// all ranks make the same collective calls in the same order), and only rank 0 writes the
+/// folder (``RunFolder/writes``). At the start rank 0 prints and logs P and the bytes
+/// all-reduced per training iteration.
 public struct ExperimentRunner {
     public let config: ExperimentConfig
     public let folder: RunFolder
@@ -49,8 +56,10 @@ public struct ExperimentRunner {
     @discardableResult
     public func run(source: String, command: String, progress: ProgressReporter? = nil) throws -> MetricsTable {
         try RunManifest(config: config, source: source, command: command).write(to: folder)
-        try AtomicFile.write(ConfigLoader.render(config, header: "Resolved config of run '\(config.name)' (jko \(JKOKitVersion.current), seed \(config.seed))"),
-                             to: folder.configURL)
+        if folder.writes {
+            try AtomicFile.write(ConfigLoader.render(config, header: "Resolved config of run '\(config.name)' (jko \(JKOKitVersion.current), seed \(config.seed))"),
+                                 to: folder.configURL)
+        }
         folder.log("jko \(JKOKitVersion.current): \(command)")
         return try run(makeMethods(), steps: 0...config.flow.steps, after: MetricsTable(), progress: progress)
     }
@@ -73,6 +82,10 @@ public struct ExperimentRunner {
         for case let images as ImageJKOMethod in methods { images.progress = progress }
         for case let classifier as ClassifierMethod in methods { classifier.progress = progress }
         let verification = NeuralVerification(config: config)
+        if let line = Self.parallelSummary(methods, ranks: Communicator.world.size) {
+            folder.log(line)
+            if folder.writes { print(line) }
+        }
         for step in steps {
             var row: [(String, Double)] = [("step", Double(step)), ("t", config.time(ofStep: step))]
             var states = [MethodState]()
@@ -88,14 +101,14 @@ public struct ExperimentRunner {
                         try folder.saveDensity(density, grid: config.finiteVolumeGrid(), step: step, method: method.name, reference: reference)
                     }
                 }
-                if let losses = state.lossHistory {
+                if let losses = state.lossHistory, folder.writes {
                     let url = folder.trainingURL(step: step, method: method.name)
                     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try NPYArray(losses).write(to: url)
                 }
                 if let line = state.logLine { folder.log(line) }
-                if let grid = state.sampleGrid { try AtomicFile.write(grid, to: folder.sampleGridURL(step: step)) }
-                if let weights = state.samplerFile {
+                if let grid = state.sampleGrid, folder.writes { try AtomicFile.write(grid, to: folder.sampleGridURL(step: step)) }
+                if let weights = state.samplerFile, folder.writes {
                     let url = folder.samplerURL(step: step, method: method.name)
                     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try weights.write(to: url)
@@ -112,17 +125,30 @@ public struct ExperimentRunner {
                 row += try verification.metrics(step: step, neural: (method.name, state), references: references)
             }
             table.append(row)
-            try saving(step) {
+            if folder.writes { try saving(step) {
                 try AtomicFile.write(table.csv, to: folder.metricsURL)
                 for method in methods {
                     try folder.saveCheckpoint(method.checkpoint(), step: step, method: method.name)
                 }
-            }
+            } }
             progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
         }
         progress?.finish()
         folder.log("finished \(config.flow.steps) steps")
         return table
+    }
+
+    /// The line saying how a run is spread over `ranks` processes: P and, for each
+    /// data-parallel method, the bytes each rank all-reduces per training iteration
+    /// (4 × (map + potential parameters + 2 losses)); nil in a single process.
+    static func parallelSummary(_ methods: [FlowMethod], ranks: Int) -> String? {
+        guard ranks > 1 else { return nil }
+        let parts = methods.compactMap { $0 as? DataParallelMethod }.map { method in
+            String(format: "%@ all-reduces %d bytes (%.2f MB) per iteration", method.name, method.allReduceBytesPerIteration,
+                   Double(method.allReduceBytesPerIteration) / 1e6)
+        }
+        let what = parts.isEmpty ? "no method trains data-parallel (every rank computes the same columns)" : parts.joined(separator: "; ")
+        return "data-parallel over \(ranks) ranks (rank 0 writes the run folder): \(what)"
     }
 
     /// Runs the writes of one step; a failure (a full disk, a removed folder) is logged and

@@ -1,12 +1,16 @@
 import Foundation
+import MessagePassing
 
 /// Progress of long work: on a terminal, one line rewritten in place (step, iteration,
-/// rate, time left); otherwise plain lines at most every `plainInterval` seconds.
+/// rate, time left); otherwise plain lines at most every `plainInterval` seconds. Under
+/// `mpirun` only rank 0 reports (the ranks progress in step).
 public final class ProgressReporter: @unchecked Sendable {
     public let label: String
     public let total: Int
     let isTerminal: Bool
     let plainInterval: TimeInterval
+    /// False on ranks other than 0 of an `mpirun` job.
+    let reports = Communicator.world.isRoot
     let started = Date()
     var lastPrint = Date.distantPast
     var finished = false
@@ -42,6 +46,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     public func update(done: Int, detail: String) {
+        guard reports else { return }
         let now = Date()
         if isTerminal {
             guard now.timeIntervalSince(lastPrint) >= 0.1 || done >= total else { return }
@@ -57,7 +62,7 @@ public final class ProgressReporter: @unchecked Sendable {
     public func finish() {
         guard !finished else { return }
         finished = true
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && reports { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     static func duration(_ seconds: Double) -> String {

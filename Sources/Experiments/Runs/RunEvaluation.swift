@@ -83,6 +83,7 @@ public struct RunEvaluation: Sendable {
 
     /// Writes `metrics-eval.csv` atomically.
     public func write(_ table: MetricsTable, to folder: RunFolder) throws {
+        guard folder.writes else { return }
         try AtomicFile.write(table.csv, to: Self.outputURL(folder))
     }
 

@@ -23,6 +23,7 @@ extension RunFolder {
     /// Writes one method's checkpoint after `step` (atomically), then removes its
     /// checkpoints older than the ``keptCheckpointSteps`` latest steps.
     public func saveCheckpoint(_ checkpoint: MethodCheckpoint, step: Int, method: String) throws {
+        guard writes else { return }
         try checkpoint.file(method: method, step: step).write(to: checkpointURL(step: step, method: method))
         for old in checkpointSteps(method: method) where old <= step - Self.keptCheckpointSteps {
             try FileManager.default.removeItem(at: checkpointURL(step: old, method: method))

@@ -11,7 +11,9 @@ extension RunFolder {
     /// any folder above it. A run is replaced under its lock (a live run's folder is
     /// refused with ``RunFolderError/inUse(path:process:)``), by removing its entries one by
     /// one, the lock file last kept, so a second process can never slip in between.
+    /// On ranks other than 0 of an `mpirun` job nothing is checked or made (rank 0 does it).
     public static func create(at url: URL, force: Bool) throws -> RunFolder {
+        guard RunFolder(url: url).writes else { return RunFolder(url: url) }
         let path = url.standardizedFileURL.path
         let state = FileSystem.kind(path)
         if state.exists {

@@ -16,6 +16,7 @@ extension RunFolder {
 
     /// Writes one step's grid density (atomically), and the axes on first use.
     public func saveDensity(_ density: [Double], grid: FiniteVolumeGrid, step: Int, method: String, reference: String) throws {
+        guard writes else { return }
         let target = densityURL(step: step, method: method, reference: reference)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let axes = url.appendingPathComponent("density")

@@ -17,6 +17,7 @@ extension RunFolder {
     /// checkpoints of each method; `step` = −1 removes them all), and the temporary files
     /// of writes that a kill interrupted (`.NAME.tmp-PID`, see ``AtomicFile``).
     public func removeSteps(after step: Int, methods: [String], reference: String) throws {
+        guard writes else { return }
         let fm = FileManager.default
         var folders: [(URL, String?)] = [(url, nil)]
         for method in methods {

@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 import NumericalCore
 
 /// A run folder (DESIGN.md §3):
@@ -24,6 +25,9 @@ import NumericalCore
 /// Creating a folder that already exists is refused unless `force` is set, and `force`
 /// replaces only a folder that is a run or empty (``create(at:force:)``), so nothing
 /// else is lost by accident. A command writing the folder holds its ``RunLock``.
+///
+/// Under `mpirun` only rank 0 writes (``writes``): the other ranks compute the same run and
+/// every write of theirs (files, log lines, the lock, `--force`'s replacing) is skipped.
 public struct RunFolder: Sendable {
     public let url: URL
     /// The folder's exclusive lock, held by this process while the value lives
@@ -40,10 +44,14 @@ public struct RunFolder: Sendable {
         self.lock = lock
     }
 
+    /// Whether this process writes run folders: true in a single process and on rank 0 of
+    /// an `mpirun` job, false on the other ranks (they read, never write).
+    public var writes: Bool { Communicator.world.isRoot }
+
     /// This folder with its ``RunLock`` taken (another process writing it throws
-    /// ``RunFolderError/inUse(path:process:)``).
+    /// ``RunFolderError/inUse(path:process:)``); ranks other than 0 take no lock.
     public func locked() throws -> RunFolder {
-        if lock != nil { return self }
+        if lock != nil || !writes { return self }
         return RunFolder(url: url, lock: try RunLock.acquire(url))
     }
 
@@ -89,6 +97,7 @@ public struct RunFolder: Sendable {
 
     /// Writes samples `[n, d]` of one step and method (atomically).
     public func saveSamples(_ points: Matrix, step: Int, method: String, reference: String) throws {
+        guard writes else { return }
         try NPYArray(points).write(to: samplesURL(step: step, method: method, reference: reference))
     }
 
@@ -125,6 +134,7 @@ public struct RunFolder: Sendable {
 
     /// Appends a timestamped line to `log.txt`.
     public func log(_ line: String) {
+        guard writes else { return }
         let stamp = ISO8601DateFormatter().string(from: Date())
         let text = "\(stamp) \(line)\n"
         if let handle = try? FileHandle(forWritingTo: logURL) {
@@ -187,6 +197,7 @@ public struct RunManifest: Codable, Equatable, Sendable {
     }
 
     public func write(to folder: RunFolder) throws {
+        guard folder.writes else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(self), to: folder.manifestURL)
