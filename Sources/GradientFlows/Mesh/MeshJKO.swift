@@ -53,13 +53,19 @@ public struct MeshJKO: Sendable {
     /// (degrees) fails with ``GradientFlowError/meshDegenerate(step:angle:limit:)``
     /// instead of returning a degenerate iterate; 0 turns the guard off.
     public let minimumAngle: Double
+    /// Remeshing: after a step whose mesh has a smallest angle below this (degrees) but
+    /// above the guard, the iterate is remapped conservatively onto a new well-shaped mesh
+    /// (``remesh(_:)``) and the scheme goes on from it; 0 turns remeshing off.
+    public let remeshAngle: Double
+    /// Cells along the longer side of the bounding box of a remeshed iterate.
+    public let remeshCells: Int
 
     /// - Throws: ``GradientFlowError/invalidTimeStep(_:)`` for h ≤ 0, a dimension mismatch
     ///   for a potential that is not planar, ``GradientFlowError/potentialNotConfining(_:)``
     ///   when e^{−V} is not normalisable.
     public init(potential: any Potential, timeStep: Double, tolerance: Double = 1e-9,
                 maximumNewtonIterations: Int = 50, maximumConjugateGradientIterations: Int = 2000,
-                minimumAngle: Double = 0) throws {
+                minimumAngle: Double = 0, remeshAngle: Double = 0, remeshCells: Int = 32) throws {
         guard timeStep > 0, timeStep.isFinite else { throw GradientFlowError.invalidTimeStep(timeStep) }
         guard potential.dimension == 2 else {
             throw GradientFlowError.dimensionMismatch("the mesh scheme is planar, but the potential has dimension \(potential.dimension); give a 2D potential")
@@ -70,6 +76,9 @@ public struct MeshJKO: Sendable {
         guard minimumAngle >= 0, minimumAngle < 60 else {
             throw GradientFlowError.invalidMesh("the mesh guard's minimum angle must lie in [0, 60) degrees; got \(minimumAngle)")
         }
+        guard remeshAngle >= 0, remeshAngle < 60, remeshAngle == 0 || remeshAngle > minimumAngle, remeshCells >= 2 else {
+            throw GradientFlowError.invalidMesh("the remeshing angle must lie in [0, 60) degrees and, when not 0, above the guard's \(minimumAngle)° (else the guard stops the run first), with at least 2 cells; got \(remeshAngle)° and \(remeshCells) cells")
+        }
         do { try potential.checkConfinement() } catch { throw GradientFlowError.potentialNotConfining("\(error)") }
         self.potential = potential
         self.timeStep = timeStep
@@ -77,6 +86,8 @@ public struct MeshJKO: Sendable {
         self.maximumNewtonIterations = maximumNewtonIterations
         self.maximumConjugateGradientIterations = maximumConjugateGradientIterations
         self.minimumAngle = minimumAngle
+        self.remeshAngle = remeshAngle
+        self.remeshCells = remeshCells
     }
 
     /// The discrete free energy F(ρ) = Σ_T mass_T log(mass_T/area_T) + Σᵢ mᵢV(xᵢ) + log Z of
@@ -92,7 +103,10 @@ public struct MeshJKO: Sendable {
     /// - Throws: ``GradientFlowError/meshTangled(step:reason:)`` when `state` has a
     ///   triangle of area ≤ 0, ``GradientFlowError/meshSolveFailed(step:iterations:residual:reason:)``
     ///   when Newton does not reach the tolerance, ``GradientFlowError/meshDegenerate(step:angle:limit:)``
-    ///   when the new mesh fails the quality guard; all name the step k + 1.
+    ///   when the new mesh fails the quality guard, ``GradientFlowError/meshRemapFailed(step:reason:)``
+    ///   when it needs a remap that cannot be made; all name the step k + 1. The returned
+    ///   iterate is remeshed (``MeshJKOState/remap`` set) when its smallest angle is below
+    ///   ``remeshAngle``; its ``MeshJKOState/report`` describes the step before the remap.
     public func step(from state: MeshJKOState) throws -> MeshJKOState {
         let stepNumber = state.stepIndex + 1
         if let t = state.mesh.firstNonPositiveTriangle(in: state.positions) {
@@ -115,6 +129,7 @@ public struct MeshJKO: Sendable {
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         let next = state.moved(to: result.positions, stepIndex: stepNumber, time: Double(stepNumber) * timeStep, report: report)
         try checkQuality(next)
+        if remeshAngle > 0, next.minimumAngle < remeshAngle { return try remesh(next) }
         return next
     }
 

@@ -3,13 +3,14 @@ import NumericalCore
 import Probability
 
 /// One iterate of the moving-mesh JKO scheme: a triangulation whose nodes move while every
-/// triangle keeps its mass (DESIGN.md §1.2).
+/// triangle keeps its mass (DESIGN.md §1.2), until a conservative remap
+/// (``MeshJKO/remesh(_:)``) replaces the triangulation.
 ///
 /// The density is piecewise constant, ρ = mass_T / area_T on triangle T; the node masses
 /// are lumped, mᵢ = Σ_{T ∋ i} mass_T / 3, and they weigh the kinetic and potential
 /// energies. Total mass is 1. Positions are `[nodeCount, 2]` row-major.
 public struct MeshJKOState: Sendable {
-    /// The topology (fixed along the flow).
+    /// The topology (fixed along the flow between remaps).
     public let mesh: TriangleMesh
     /// Node positions, `[nodeCount, 2]` row-major.
     public let positions: [Double]
@@ -26,12 +27,17 @@ public struct MeshJKOState: Sendable {
     /// The start density's mass not carried by the mesh (outside the box or dropped with
     /// the lightest triangles) before normalisation, carried along.
     public let truncatedMass: Double
+    /// The conservative remap that produced this iterate's mesh, if the iterate was
+    /// remeshed after its step (``MeshJKO/remesh(_:)``); `nil` otherwise.
+    public let remap: MeshRemapReport?
+    /// Remaps since the start (the topology and the triangle masses change at each).
+    public let remapCount: Int
 
     /// An iterate from explicit data. The orientation is not checked here: a tangled
     /// state is refused by ``MeshJKO/step(from:)`` with an error naming the step.
     public init(mesh: TriangleMesh, positions: [Double], triangleMasses: [Double],
                 stepIndex: Int = 0, time: Double = 0, report: MeshJKOStepReport? = nil,
-                truncatedMass: Double = 0) throws {
+                truncatedMass: Double = 0, remap: MeshRemapReport? = nil, remapCount: Int = 0) throws {
         guard positions.count == 2 * mesh.nodeCount, positions.allSatisfy(\.isFinite) else {
             throw GradientFlowError.invalidMesh("the mesh has \(mesh.nodeCount) nodes, so it needs \(2 * mesh.nodeCount) finite coordinates; got \(positions.count)")
         }
@@ -50,12 +56,15 @@ public struct MeshJKOState: Sendable {
         self.time = time
         self.report = report
         self.truncatedMass = truncatedMass
+        self.remap = remap
+        self.remapCount = remapCount
     }
 
-    /// The same masses and topology at new positions (the next iterate).
+    /// The same masses and topology at new positions (the next iterate; no remap).
     func moved(to newPositions: [Double], stepIndex: Int, time: Double, report: MeshJKOStepReport?) -> MeshJKOState {
         // Counts and masses were validated by the state being moved.
         try! MeshJKOState(mesh: mesh, positions: newPositions, triangleMasses: triangleMasses,
-                          stepIndex: stepIndex, time: time, report: report, truncatedMass: truncatedMass)
+                          stepIndex: stepIndex, time: time, report: report, truncatedMass: truncatedMass,
+                          remapCount: remapCount)
     }
 }
