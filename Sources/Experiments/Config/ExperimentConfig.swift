@@ -80,9 +80,9 @@ public struct ExperimentConfig: Equatable, Sendable {
         /// stops the run with a sentence naming the step and the angle; 0 turns it off.
         public var minAngle: Double = 1
         /// Remeshing: after a step whose mesh has a smallest angle below this (degrees, above
-        /// `minAngle`), the density is remapped conservatively onto a new structured mesh of
-        /// its support (`mesh.cells` cells along the longer side) and the scheme goes on;
-        /// 0 turns remeshing off (then the guard stops the run).
+        /// `minAngle`) or below half its mesh's initial angle, the density is remapped
+        /// conservatively onto a new quantile mesh of its support (`mesh.cells` lines per
+        /// axis) and the scheme goes on; 0 turns remeshing off (then the guard stops the run).
         public var remeshAngle: Double = 10
     }
 

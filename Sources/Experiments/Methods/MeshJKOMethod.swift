@@ -15,8 +15,8 @@ import Probability
 /// cost/(2h) (≥ 0) of the scheme's energy, the mesh quality (minimum angle in degrees,
 /// largest/smallest area), the moments. `energy` is KL(ρ_h‖ν) of the piecewise-constant
 /// density (``MeshJKO/relativeEntropy(of:)``, ≥ 0); `scheme_energy` the energy the scheme
-/// minimises (∫ρV lumped at the nodes), which the slack uses. Below `mesh.remesh_angle` the
-/// iterate is remapped conservatively onto a new square-cell mesh of its support
+/// minimises (∫ρV lumped at the nodes), which the slack uses. Below `mesh.remesh_angle` (or
+/// half the mesh's initial smallest angle, if less) the iterate is remapped conservatively onto a new square-cell mesh of its support
 /// (``MeshJKO/remesh(_:)``: mass and mean kept) and the run goes on; the metrics then give
 /// the remap's exact L¹ error `remap_l1`, its change of KL `remap_energy_change` (both 0 at
 /// steps without a remap) and the running count `remaps`; energy, moments and density are
@@ -72,14 +72,15 @@ public final class MeshJKOMethod: FlowMethod {
     }
 
     /// ρ_k's mesh: `positions` `[nodes, 2]`, `triangles` `[triangles, 3]` (node indices),
-    /// `triangle_masses`, and `remaps` (with the truncated mass of the start), and the
+    /// `triangle_masses`, and `remaps` (count, truncated mass of the start, the mesh's
+    /// initial smallest angle), and the
     /// random stream. Remeshing changes the topology and the masses, so all are saved.
     public func checkpoint() -> MethodCheckpoint {
         var checkpoint = MethodCheckpoint()
         checkpoint.set("positions", state.positions, shape: [state.mesh.nodeCount, 2])
         checkpoint.set("triangles", state.mesh.triangles.map(Double.init), shape: [state.mesh.triangleCount, 3])
         checkpoint.set("triangle_masses", state.triangleMasses)
-        checkpoint.set("remaps", [Double(state.remapCount), state.truncatedMass])
+        checkpoint.set("remaps", [Double(state.remapCount), state.truncatedMass, state.initialMinimumAngle])
         checkpoint.set(generator: generator)
         return checkpoint
     }
@@ -87,7 +88,7 @@ public final class MeshJKOMethod: FlowMethod {
     public func restore(step: Int, from checkpoint: MethodCheckpoint) throws {
         let triangles = try checkpoint.values("triangles").map { Int(exactly: $0) ?? -1 }
         let masses = try checkpoint.values("triangle_masses", count: triangles.count / 3)
-        let counts = try checkpoint.values("remaps", count: 2)
+        let counts = try checkpoint.values("remaps", count: 3)
         let nodeCount = (triangles.max() ?? -1) + 1
         let positions = try checkpoint.values("positions", count: 2 * nodeCount)
         let mesh: TriangleMesh
@@ -97,7 +98,8 @@ public final class MeshJKOMethod: FlowMethod {
             throw MethodCheckpoint.Invalid(reason: "the checkpoint's mesh is not usable: \(error)")
         }
         state = try MeshJKOState(mesh: mesh, positions: positions, triangleMasses: masses, stepIndex: step,
-                                 time: Double(step) * jko.timeStep, truncatedMass: counts[1], remapCount: Int(counts[0]))
+                                 time: Double(step) * jko.timeStep, truncatedMass: counts[1], remapCount: Int(counts[0]),
+                                 initialMinimumAngle: counts[2])
         generator = try checkpoint.generator()
     }
 }

@@ -52,7 +52,7 @@ extension MeshJKO {
         // step or negative curvature, lowered by a full step.
         var shift = 0.0
         for iteration in 0..<maximumNewtonIterations {
-            let value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: false)
+            let value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal)
             guard value.isFinite, gradient.allSatisfy(\.isFinite) else {
                 throw GradientFlowError.meshSolveFailed(step: stepNumber, iterations: iteration, residual: residual,
                                                         reason: "the energy or its gradient is not finite (\(value))")
@@ -123,7 +123,7 @@ extension MeshJKO {
             }
             swap(&x, &trial)
         }
-        _ = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: false)
+        _ = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal)
         residual = displacementResidual(gradient, objective)
         if residual <= tolerance {
             return NewtonResult(positions: x, iterations: maximumNewtonIterations, conjugateGradientIterations: cgTotal,

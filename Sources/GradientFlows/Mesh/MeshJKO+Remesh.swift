@@ -3,19 +3,30 @@ import Probability
 
 /// Conservative remeshing of a mesh iterate whose triangles have become too thin.
 ///
-/// The new mesh is the structured grid mesh (``TriangleMesh/grid(xLines:yLines:)``, square
-/// cells, every angle ≈ 45°) on the bounding box of the current nodes, `remeshCells` cells
-/// along its longer side. The piecewise-constant density ρ = Σ_T (M_T/A_T) 1_T is
+/// The new mesh is the structured grid mesh (``TriangleMesh/grid(xLines:yLines:)``) on the
+/// bounding box of the current nodes, built like the start mesh: with quantile spacing
+/// (the default) `remeshCells` lines per axis at the quantiles of the blended marginal
+/// G = ¾F + ¼·uniform of the current density (cells of about equal mass in the bulk,
+/// tail cells at most 4× the uniform width); with uniform spacing square cells,
+/// `remeshCells` along the longer side (angles ≈ 45°). Wide tail cells matter: the
+/// boundary of the support moves into the vacuum around it by ≈ h/Δx per step, so tail
+/// triangles of the bulk's width are stretched by O(h/Δx²) in one step and degenerate
+/// within a step or two (measured: a uniform remesh at 24 cells, h = 0.083, falls from
+/// 45° to 0.1° in two steps), while the quantile mesh lasts tens of steps. The piecewise-constant density ρ = Σ_T (M_T/A_T) 1_T is
 /// transferred by exact intersection (``GridOverlay``):
 ///
 ///   M'_{T'} = Σ_T M_T · |T ∩ T'| / Σ_{S'} |T ∩ S'|,
 ///
 /// so each old triangle hands out exactly its mass (the normalisation absorbs the rounding
-/// of the clipped areas) and Σ M' = Σ M to rounding (≈ 10⁻¹⁶ per piece). New triangles
-/// lighter than ``MeshJKOState/negligibleTriangleMass`` are dropped (as in the start mesh:
-/// their orientation barrier would sit below the rounding of the energy) and their mass,
-/// reported as ``MeshRemapReport/droppedMass``, is spread over the kept ones in proportion
-/// to their masses, which keeps the total.
+/// of the clipped areas) and Σ M' = Σ M to rounding (≈ 10⁻¹⁶ per piece). Two kinds of new
+/// triangles are dropped: those lighter than ``MeshJKOState/negligibleTriangleMass`` (as
+/// in the start mesh: their orientation barrier would sit below the rounding of the
+/// energy), and those less than ``smallestCoverage`` inside the old support (at its
+/// edge, where the old density is already in the far tail: a grid triangle covered by a
+/// sliver of it would carry a density far below its neighbours', and the scheme crushes
+/// such a triangle within a few steps). Their mass, reported as
+/// ``MeshRemapReport/droppedMass`` (≈ 10⁻⁸ on the double well), is spread over the kept
+/// triangles in proportion to their masses, which keeps the total.
 ///
 /// First moments: a piecewise-constant transfer does not keep them by itself (the new
 /// mass of T' sits at its centroid c_{T'}, the old one at the centroids of the pieces), the
@@ -30,6 +41,10 @@ import Probability
 /// KL(ρ‖ν) (``relativeEntropy(of:)``); averaging lowers Σ ρ log ρ (Jensen), so the
 /// change is usually negative: it is energy the scheme did not dissipate.
 extension MeshJKO {
+    /// New triangles covered by the old support over less than this fraction of their
+    /// area are dropped (their mass spread over the kept ones).
+    public static let smallestCoverage = 0.5
+
     /// `state` on a new well-shaped mesh of its support, masses transferred exactly (see
     /// above), with its step, time, step report and ``MeshJKOState/remap`` set.
     ///
@@ -50,14 +65,22 @@ extension MeshJKO {
         // A margin of 10⁻⁹ of the box keeps every old vertex strictly inside.
         let margin = 1e-9 * max(width, height)
         xLo -= margin; xHi += margin; yLo -= margin; yHi += margin
-        let cellsX = width >= height ? remeshCells : max(1, Int((Double(remeshCells) * width / height).rounded()))
-        let cellsY = width >= height ? max(1, Int((Double(remeshCells) * height / width).rounded())) : remeshCells
-        let xs = (0...cellsX).map { xLo + (xHi - xLo) * Double($0) / Double(cellsX) }
-        let ys = (0...cellsY).map { yLo + (yHi - yLo) * Double($0) / Double(cellsY) }
+        let xs: [Double], ys: [Double]
+        switch remeshSpacing {
+        case .quantile:
+            xs = Self.quantileLines(of: state, axis: 0, lo: xLo, hi: xHi, otherLo: yLo, otherHi: yHi, cells: remeshCells)
+            ys = Self.quantileLines(of: state, axis: 1, lo: yLo, hi: yHi, otherLo: xLo, otherHi: xHi, cells: remeshCells)
+        case .uniform:
+            let cellsX = width >= height ? remeshCells : max(1, Int((Double(remeshCells) * width / height).rounded()))
+            let cellsY = width >= height ? max(1, Int((Double(remeshCells) * height / width).rounded())) : remeshCells
+            xs = (0...cellsX).map { xLo + (xHi - xLo) * Double($0) / Double(cellsX) }
+            ys = (0...cellsY).map { yLo + (yHi - yLo) * Double($0) / Double(cellsY) }
+        }
         let box = try TriangleMesh.grid(xLines: xs, yLines: ys)
 
         // Exact transfer: each old triangle's mass over its pieces in proportion to their areas.
         var raw = [Double](repeating: 0, count: box.triangleCount)
+        var covered = [Double](repeating: 0, count: box.triangleCount)
         var pieceTriangles = [Int](), pieceAreas = [Double]()
         var current = -1
         func flush() {
@@ -72,16 +95,25 @@ extension MeshJKO {
         }
         GridOverlay(xLines: xs, yLines: ys).forEachPiece(of: state.mesh, positions: p) { t, cell, piece in
             if t != current { flush(); current = t }
+            let area = piece.area
             pieceTriangles.append(cell)
-            pieceAreas.append(piece.area)
+            pieceAreas.append(area)
+            covered[cell] += area
         }
         flush()
         let oldTotal = state.triangleMasses.reduce(0, +)
 
-        // Keep the non-negligible triangles (and their nodes), spread the dropped mass.
+        // Keep the triangles (and their nodes) that are at least half inside the old support
+        // and not negligible; spread the dropped mass.
+        let cellsX = xs.count - 1
+        func halfCell(_ t: Int) -> Double {
+            let i = (t / 2) % cellsX, j = (t / 2) / cellsX
+            return 0.5 * (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j])
+        }
         var newIndex = [Int](repeating: -1, count: box.nodeCount)
         var positions = [Double](), triangles = [Int](), masses = [Double](), kept = [Int]()
-        for t in 0..<box.triangleCount where raw[t] >= MeshJKOState.negligibleTriangleMass {
+        for t in 0..<box.triangleCount
+        where raw[t] >= MeshJKOState.negligibleTriangleMass && covered[t] >= MeshJKO.smallestCoverage * halfCell(t) {
             for r in 0..<3 {
                 let node = box.triangles[3 * t + r]
                 if newIndex[node] < 0 {
@@ -144,6 +176,42 @@ extension MeshJKO {
         return try MeshJKOState(mesh: mesh, positions: positions, triangleMasses: masses, stepIndex: state.stepIndex,
                                 time: state.time, report: state.report, truncatedMass: state.truncatedMass,
                                 remap: report, remapCount: state.remapCount + 1)
+    }
+}
+
+extension MeshJKO {
+    /// Uniform weight β of the blended marginal CDF of quantile remeshing (as in the start
+    /// mesh, ``TriangleMesh/quantileLines(of:cells:excludedMass:uniformFraction:)``).
+    static let remeshUniformFraction = 0.25
+
+    /// Grid lines lo = ℓ₀ < … < ℓ_cells = hi along `axis` where the blended marginal CDF
+    /// G = (1 − β)F + β(x − lo)/(hi − lo) of the mesh density reaches k/cells. F is exact
+    /// at 64·cells bin edges (``MeshJKOState/gridMasses(xEdges:yEdges:)``, one strip per
+    /// bin) and linear between them; G is strictly increasing (β > 0), so the lines are.
+    static func quantileLines(of state: MeshJKOState, axis: Int, lo: Double, hi: Double,
+                              otherLo: Double, otherHi: Double, cells: Int) -> [Double] {
+        let bins = 64 * cells
+        let edges = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
+        let strips = axis == 0
+            ? state.gridMasses(xEdges: edges, yEdges: [otherLo, otherHi]).masses.elements
+            : state.gridMasses(xEdges: [otherLo, otherHi], yEdges: edges).masses.elements
+        let total = strips.reduce(0, +)
+        var blended = [0.0]
+        var running = 0.0
+        for k in 0..<bins {
+            running += strips[k]
+            blended.append((1 - remeshUniformFraction) * running / total + remeshUniformFraction * Double(k + 1) / Double(bins))
+        }
+        var lines = [lo]
+        var k = 0
+        for q in 1..<cells {
+            let target = Double(q) / Double(cells)
+            while k < bins - 1 && blended[k + 1] < target { k += 1 }
+            let s = (target - blended[k]) / (blended[k + 1] - blended[k])
+            lines.append(edges[k] + min(1, max(0, s)) * (edges[k + 1] - edges[k]))
+        }
+        lines.append(hi)
+        return lines
     }
 }
 

@@ -32,12 +32,16 @@ public struct MeshJKOState: Sendable {
     public let remap: MeshRemapReport?
     /// Remaps since the start (the topology and the triangle masses change at each).
     public let remapCount: Int
+    /// The smallest angle (degrees) of this mesh when it was made (start or last remap);
+    /// carried along the steps (remeshing compares the current angle with it).
+    public let initialMinimumAngle: Double
 
     /// An iterate from explicit data. The orientation is not checked here: a tangled
     /// state is refused by ``MeshJKO/step(from:)`` with an error naming the step.
     public init(mesh: TriangleMesh, positions: [Double], triangleMasses: [Double],
                 stepIndex: Int = 0, time: Double = 0, report: MeshJKOStepReport? = nil,
-                truncatedMass: Double = 0, remap: MeshRemapReport? = nil, remapCount: Int = 0) throws {
+                truncatedMass: Double = 0, remap: MeshRemapReport? = nil, remapCount: Int = 0,
+                initialMinimumAngle: Double? = nil) throws {
         guard positions.count == 2 * mesh.nodeCount, positions.allSatisfy(\.isFinite) else {
             throw GradientFlowError.invalidMesh("the mesh has \(mesh.nodeCount) nodes, so it needs \(2 * mesh.nodeCount) finite coordinates; got \(positions.count)")
         }
@@ -58,6 +62,7 @@ public struct MeshJKOState: Sendable {
         self.truncatedMass = truncatedMass
         self.remap = remap
         self.remapCount = remapCount
+        self.initialMinimumAngle = initialMinimumAngle ?? mesh.minimumAngle(in: positions)
     }
 
     /// The same masses and topology at new positions (the next iterate; no remap).
@@ -65,6 +70,23 @@ public struct MeshJKOState: Sendable {
         // Counts and masses were validated by the state being moved.
         try! MeshJKOState(mesh: mesh, positions: newPositions, triangleMasses: triangleMasses,
                           stepIndex: stepIndex, time: time, report: report, truncatedMass: truncatedMass,
-                          remapCount: remapCount)
+                          remapCount: remapCount, initialMinimumAngle: initialMinimumAngle)
+    }
+
+    /// This iterate with `earlier` (a remap of the iterate it was stepped from) recorded:
+    /// alone, or added to its own remap (L¹ errors and energy changes summed, the sum of
+    /// L¹ errors bounding the L¹ change of both by the triangle inequality).
+    func addingRemap(_ earlier: MeshRemapReport) -> MeshJKOState {
+        let combined = remap.map {
+            MeshRemapReport(step: $0.step, previousMinimumAngle: earlier.previousMinimumAngle, minimumAngle: $0.minimumAngle,
+                            previousTriangleCount: earlier.previousTriangleCount, triangleCount: $0.triangleCount,
+                            l1Error: earlier.l1Error + $0.l1Error, energyChange: earlier.energyChange + $0.energyChange,
+                            droppedMass: earlier.droppedMass + $0.droppedMass,
+                            translation: [earlier.translation[0] + $0.translation[0], earlier.translation[1] + $0.translation[1]],
+                            massDefect: earlier.massDefect + $0.massDefect)
+        } ?? earlier
+        return try! MeshJKOState(mesh: mesh, positions: positions, triangleMasses: triangleMasses, stepIndex: stepIndex,
+                                 time: time, report: report, truncatedMass: truncatedMass, remap: combined,
+                                 remapCount: remapCount, initialMinimumAngle: initialMinimumAngle)
     }
 }
