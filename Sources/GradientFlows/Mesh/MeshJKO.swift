@@ -119,7 +119,7 @@ public struct MeshJKO: Sendable {
     ///   iterate is remeshed (``MeshJKOState/remap`` set) when its smallest angle is below
     ///   ``remeshAngle``; its ``MeshJKOState/report`` describes the step before the remap.
     ///   With remeshing on, a step that fails the guard or whose Newton solve fails is
-    ///   retried once from ρ_k remapped onto a fresh mesh (unless ρ_k was just remapped);
+    ///   retried once from ρ_k remapped onto a fresh mesh (unless ρ_k's mesh is fresh);
     ///   that remap is then reported on ρ_{k+1} (``MeshJKOState/remap``, its L¹ errors and
     ///   energy changes added to those of a remap after the step, if any).
     public func step(from state: MeshJKOState) throws -> MeshJKOState {
@@ -128,7 +128,9 @@ public struct MeshJKO: Sendable {
         } catch let error as GradientFlowError {
             switch error {
             case .meshDegenerate, .meshSolveFailed:
-                guard remeshAngle > 0, state.remap == nil else { throw error }
+                // Not from a mesh that was just made (start or remap: its angle is still the
+                // initial one, a fact the checkpoints keep, so a resumed run retries alike).
+                guard remeshAngle > 0, state.minimumAngle != state.initialMinimumAngle else { throw error }
                 let fresh = try remesh(state)
                 let next = try stepOnce(from: fresh)
                 return next.addingRemap(fresh.remap!)
