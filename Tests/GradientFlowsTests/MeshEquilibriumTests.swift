@@ -62,11 +62,11 @@ final class MeshEquilibriumTests: XCTestCase {
     /// piecewise-constant floor of the coarse mesh (``piecewiseConstantFloor(_:)``: the KL
     /// that a piecewise-constant density keeps from ν on its triangles, ≈ Δx²·E_ν|∇V|²/24),
     /// and KL_M ≥ 0.
-    /// Observed (t = 1, 2, 3): L¹ gap 0.067, 0.060, 0.071 ≤ 0.125, 0.139, 0.157; KL mesh
-    /// 0.043, 0.020, 0.027 (32 cells, h = 0.05: 0.031, 0.0088, 0.014) against FV 0.024,
+    /// Observed (t = 1, 2, 3): L¹ gap 0.067, 0.060, 0.064 ≤ 0.125, 0.127, 0.148; KL mesh
+    /// 0.043, 0.020, 0.020 (32 cells, h = 0.05: 0.031, 0.0087, 0.0065) against FV 0.024,
     /// 0.0025, 0.00026, within 0.033, 0.029, 0.038 (the piecewise-constant floor of the
-    /// coarse mesh, 0.007–0.012, is most of the gap at equilibrium); remaps 1 and 9 by t = 3;
-    /// ≈ 4 s.
+    /// coarse mesh, 0.007–0.011, is most of the gap at equilibrium); remaps 2 and 18 by
+    /// t = 3; ≈ 5 s.
     func testRemeshedMeshMatchesFiniteVolumesAtTimesOneTwoThree() throws {
         let coarse = try Self.mesh(timeStep: 0.1, cells: 16)
         let fine = try Self.mesh(timeStep: 0.05, cells: 32)
