@@ -22,6 +22,8 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
     /// The mesh after JKO step `step` has a smallest angle `angle` (degrees) below the
     /// guard's `limit`: its discrete energy is no longer trustworthy.
     case meshDegenerate(step: Int, angle: Double, limit: Double)
+    /// The conservative remap of the mesh after JKO step `step` could not be made.
+    case meshRemapFailed(step: Int, reason: String)
     /// The entropic JKO step `step` reached its iteration limit with the marginal error
     /// above the tolerance.
     case entropicStepNotConverged(step: Int, iterations: Int, marginalError: Double, tolerance: Double)
@@ -45,7 +47,9 @@ public enum GradientFlowError: Error, CustomStringConvertible, Equatable {
         case let .meshSolveFailed(step, iterations, residual, reason):
             return "JKO step \(step): the mesh Newton solve did not converge after \(iterations) iterations (residual displacement \(residual)): \(reason); try a smaller time step, a finer mesh, a looser tolerance or more iterations"
         case let .meshDegenerate(step, angle, limit):
-            return "JKO step \(step): the moving mesh degenerated, its smallest angle is \(String(format: "%.3g", angle))° (below the guard's \(limit)°), so its energy and density can no longer be trusted; the run stops here with the earlier steps kept: shorten the run, use a smaller time step, or lower mesh.min_angle (0 turns the guard off)"
+            return "JKO step \(step): the moving mesh degenerated, its smallest angle is \(String(format: "%.3g", angle))° (below the guard's \(limit)°), so its energy and density can no longer be trusted; the run stops here with the earlier steps kept: remesh before it (mesh.remesh_angle above the guard), use a smaller time step, shorten the run, or lower mesh.min_angle (0 turns the guard off)"
+        case let .meshRemapFailed(step, reason):
+            return "JKO step \(step): the mesh could not be remapped onto a new triangulation (\(reason)); the run stops here with the earlier steps kept: use a finer mesh (mesh.cells) or turn remeshing off (mesh.remesh_angle = 0)"
         case let .entropicStepNotConverged(step, iterations, error, tolerance):
             return "JKO step \(step): the entropic grid JKO did not converge, its marginal error is \(error) after \(iterations) iterations (tolerance \(tolerance)); raise grid_jko.max_iterations, loosen grid_jko.tolerance, or use a larger grid_jko.epsilon"
         }

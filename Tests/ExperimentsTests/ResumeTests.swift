@@ -106,6 +106,21 @@ final class ResumeTests: XCTestCase {
         try assertSameRun("B", as: "A")
     }
 
+    /// double-well-2d with mesh-jko remeshing early (uniform 10-cell start, remesh below
+    /// min(50°, half the start's 45°)): the checkpoint after a remap carries the new
+    /// topology, masses and remap count, so the resumed run is the uninterrupted one.
+    func testRemeshedMeshResumedMatchesTheUninterruptedRun() throws {
+        let overrides = ["methods=[\"mesh-jko\"]", "flow.steps=6", "flow.time_step=0.1", "mesh.cells=10",
+                         "mesh.spacing=\"uniform\"", "mesh.remesh_angle=50", "grid.cells=24",
+                         "output.sample_count=60", "output.cloud_w2_count=0"]
+        let a = try run("double-well-2d", overrides, into: "A")
+        let remaps = try XCTUnwrap(MetricsTable.read(a.appendingPathComponent("metrics.csv")).column("mesh_jko_remaps"))
+        XCTAssertGreaterThan(remaps[2], 0, "a remap before the checkpoint the resume starts from: \(remaps)")
+        try run("double-well-2d", overrides, into: "B", failingAt: 4)
+        XCTAssertEqual(try resume("double-well-2d", overrides, name: "B").lastCompleteStep, 3)
+        try assertSameRun("B", as: "A")
+    }
+
     // MARK: Damaged or missing checkpoints
 
     /// A truncated latest checkpoint (checksum and length fail) falls back to the step

@@ -57,6 +57,10 @@ extension ExperimentConfig {
             throw ConfigError.outOfRange(key: "methods", value: methodsText,
                                          allowed: "\"mesh-jko\" is the planar moving-mesh scheme; in \(dimension)D use \"particle-jko\" (1D) or \"finite-volume\"")
         }
+        if methods.contains("mesh-jko"), mesh.remeshAngle > 0, mesh.remeshAngle <= mesh.minAngle {
+            throw ConfigError.outOfRange(key: "mesh.remesh_angle", value: "\(mesh.remeshAngle)",
+                                         allowed: "remeshing must start above the quality guard mesh.min_angle = \(mesh.minAngle)° (else the guard stops the run first); raise mesh.remesh_angle or set it to 0 to turn remeshing off")
+        }
         if methods.contains("finite-volume") || dimension <= 2 {
             let box = try finiteVolumeGrid()
             for (i, m) in try startDistribution().components.map(\.mean).enumerated()

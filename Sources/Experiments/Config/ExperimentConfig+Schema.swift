@@ -57,6 +57,8 @@ extension ExperimentConfig {
                 allowed: "the tolerance must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .number("mesh.min_angle", \.mesh.minAngle, "Mesh quality guard (degrees): a step whose smallest angle falls below this stops the run naming the step and the angle; 0 turns it off.",
                 allowed: "the angle must lie in [0, 60) degrees", where: { $0 >= 0 && $0 < 60 }),
+        .number("mesh.remesh_angle", \.mesh.remeshAngle, "Remeshing (degrees): after a step whose smallest angle falls below this or below half the angle its mesh started with (whichever is less), the density is remapped conservatively (exact triangle intersections: mass and mean kept) onto a new quantile mesh of its support with mesh.cells cells per axis, and the run goes on; a step that still degenerates is retried once from a remapped mesh; 0 turns remeshing off (must exceed mesh.min_angle).",
+                allowed: "the angle must lie in [0, 60) degrees", where: { $0 >= 0 && $0 < 60 }),
         .number("grid_jko.epsilon", \.gridJKO.epsilon, "Entropic blur ε of \"grid-jko\" (squared-distance units); 0 means the cell size squared.",
                 allowed: "ε must be a finite number ≥ 0", where: { $0 >= 0 && $0.isFinite }),
         .number("grid_jko.tolerance", \.gridJKO.tolerance, "Each \"grid-jko\" step stops when its L¹ marginal error is ≤ this.",

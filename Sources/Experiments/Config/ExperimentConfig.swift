@@ -79,6 +79,11 @@ public struct ExperimentConfig: Equatable, Sendable {
         /// The quality guard: a step whose mesh has a smallest angle below this (degrees)
         /// stops the run with a sentence naming the step and the angle; 0 turns it off.
         public var minAngle: Double = 1
+        /// Remeshing: after a step whose mesh has a smallest angle below this (degrees, above
+        /// `minAngle`) or below half its mesh's initial angle, the density is remapped
+        /// conservatively onto a new quantile mesh of its support (`mesh.cells` lines per
+        /// axis) and the scheme goes on; 0 turns remeshing off (then the guard stops the run).
+        public var remeshAngle: Double = 10
     }
 
     /// Peyré's entropic JKO on the grid, method `grid-jko`.

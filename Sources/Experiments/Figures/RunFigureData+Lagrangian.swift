@@ -9,7 +9,9 @@ import NumericalCore
 /// - `particle-jko` (1D): its saved samples are its particles, in mass order at every step.
 /// - `mesh-jko` (2D): the node positions of its moving mesh, replayed with the run's own
 ///   ``MeshJKOMethod`` (same config, same start mesh; the scheme is deterministic), with the
-///   triangles for drawing the mesh.
+///   triangles for drawing the mesh, up to the step before its first remap (a remap
+///   replaces the nodes, so their paths end there; figures past it fall back to discrete
+///   OT maps).
 ///
 /// A future Lagrangian method plugs in with one more case in `lagrangianTrajectory(of:)`.
 public struct LagrangianTrajectory {
@@ -49,7 +51,7 @@ extension RunFigureData {
             var state = replay.state
             var positions = [Matrix(rows: state.mesh.nodeCount, columns: 2, elements: state.positions)]
             for _ in steps.dropFirst() {
-                guard let next = try? replay.jko.step(from: state) else { break }
+                guard let next = try? replay.jko.step(from: state), next.remapCount == state.remapCount else { break }
                 state = next
                 positions.append(Matrix(rows: state.mesh.nodeCount, columns: 2, elements: state.positions))
             }

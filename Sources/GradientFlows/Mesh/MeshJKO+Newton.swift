@@ -17,12 +17,17 @@ extension MeshJKO {
     static let smallestAreaFraction = 0.01
     /// Armijo constant of the backtracking line search.
     static let armijoConstant = 1e-4
-    /// Levenberg–Marquardt shifts tried per Newton iteration before the projected Hessian.
-    static let shiftAttempts = 8
+    /// The smallest nonzero Levenberg–Marquardt shift μ (relative to the kinetic metric
+    /// diag(mᵢ/h)); below it μ is 0, the exact Newton step.
+    static let smallestShift = 1e-3
+    /// Factor by which μ grows after a rejected or cut step and shrinks after a full one.
+    static let shiftFactor = 4.0
+    /// Shifted solves tried per Newton iteration before the step fails.
+    static let shiftAttempts = 30
+    /// Halvings of the line search per shifted solve before μ is raised instead.
+    static let backtrackingSteps = 8
     /// Relative size of a predicted decrease that the energy's rounding can hide.
     static let roundingLevel = 1e-13
-    /// Trial steps shorter than this fail the line search.
-    static let smallestStep = 1e-14
 
     func minimise(_ objective: MeshObjective, stepNumber: Int) throws -> NewtonResult {
         let mesh = objective.mesh
@@ -37,15 +42,17 @@ extension MeshJKO {
                 }
             }
         }
-        let fallback = objective.nodeMasses.map { $0 / objective.timeStep }
+        let metric = objective.nodeMasses.map { $0 / objective.timeStep }
         var x = objective.previous
         var gradient = [Double](repeating: 0, count: 2 * n)
+        var trial = x
         var cgTotal = 0, negativeCount = 0
-        var decrement = Double.infinity, residual = Double.infinity, shift = 0.0
+        var decrement = Double.infinity, residual = Double.infinity
+        // μ of H + μ·diag(mᵢ/h), carried between iterations: raised by a cut or rejected
+        // step or negative curvature, lowered by a full step.
+        var shift = 0.0
         for iteration in 0..<maximumNewtonIterations {
-            // Exact Hessian first (quadratic convergence where it is positive definite);
-            // at negative curvature, the element-wise positive part instead.
-            var value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: false)
+            let value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal)
             guard value.isFinite, gradient.allSatisfy(\.isFinite) else {
                 throw GradientFlowError.meshSolveFailed(step: stepNumber, iterations: iteration, residual: residual,
                                                         reason: "the energy or its gradient is not finite (\(value))")
@@ -55,67 +62,68 @@ extension MeshJKO {
                 return NewtonResult(positions: x, iterations: iteration, conjugateGradientIterations: cgTotal,
                                     negativeCurvatureCount: negativeCount, decrement: decrement, residual: residual)
             }
-            var preconditioner = BlockJacobiPreconditioner(hessian, diagonal: diagonal, fallback: fallback)
-            var cg = conjugateGradient(hessian, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)
-            cgTotal += cg.iterations
-            // Negative curvature: Levenberg–Marquardt in the kinetic metric, H + μ·diag(mᵢ/h),
-            // μ from 10⁻² (or the last working μ) up by ×4, at most 8 tries; μ shrinks by 4
-            // after every iteration that needs no shift. If all fail, the element-wise
-            // positive part of the Hessian.
-            if cg.negativeCurvature {
-                negativeCount += 1
-                var mu = max(shift, 1e-2)
-                for _ in 0..<MeshJKO.shiftAttempts {
-                    var shifted = hessian
+            let rightHandSide = gradient.map { -$0 }
+            var metNegativeCurvature = false
+            var accepted = false
+            for _ in 0..<MeshJKO.shiftAttempts {
+                var shifted = hessian
+                if shift > 0 {
                     for i in 0..<n {
                         let k = 4 * diagonal[i]
-                        shifted.values[k] += mu * fallback[i]
-                        shifted.values[k + 3] += mu * fallback[i]
+                        shifted.values[k] += shift * metric[i]
+                        shifted.values[k + 3] += shift * metric[i]
                     }
-                    preconditioner = BlockJacobiPreconditioner(shifted, diagonal: diagonal, fallback: fallback)
-                    cg = conjugateGradient(shifted, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)
-                    cgTotal += cg.iterations
-                    if !cg.negativeCurvature { break }
-                    mu *= 4
                 }
-                shift = cg.negativeCurvature ? mu : mu / 4
-            } else if !cg.negativeCurvature {
-                shift = shift / 4
-            }
-            if cg.negativeCurvature {
-                value = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: true)
-                preconditioner = BlockJacobiPreconditioner(hessian, diagonal: diagonal, fallback: fallback)
-                cg = conjugateGradient(hessian, rightHandSide: gradient.map { -$0 }, preconditioner: preconditioner)
+                let preconditioner = BlockJacobiPreconditioner(shifted, diagonal: diagonal, fallback: metric)
+                let cg = conjugateGradient(shifted, rightHandSide: rightHandSide, preconditioner: preconditioner)
                 cgTotal += cg.iterations
-            }
-            var direction = cg.solution
-            var slope = zip(gradient, direction).reduce(0) { $0 + $1.0 * $1.1 }
-            if !(slope < 0) {
-                // Cannot happen for CG from 0 on a positive-curvature start; guard anyway.
-                var z = [Double](repeating: 0, count: 2 * n)
-                preconditioner.apply(gradient, into: &z)
-                direction = z.map { -$0 }
-                slope = zip(gradient, direction).reduce(0) { $0 + $1.0 * $1.1 }
-            }
-            decrement = -0.5 * slope
-            var alpha = min(1, maximumFeasibleStep(mesh, x, direction))
-            var trial = x
-            while true {
-                for k in 0..<(2 * n) { trial[k] = x[k] + alpha * direction[k] }
-                let trialValue = objective.value(trial)
-                if trialValue <= value + MeshJKO.armijoConstant * alpha * slope { break }
-                // Below the rounding of Φ the Armijo test is blind: a feasible step whose
-                // predicted decrease is that small is taken as it is.
-                if trialValue.isFinite, -alpha * slope <= MeshJKO.roundingLevel * max(1, abs(value)) { break }
-                alpha *= 0.5
-                if alpha < MeshJKO.smallestStep {
-                    throw GradientFlowError.meshSolveFailed(step: stepNumber, iterations: iteration + 1, residual: residual,
-                                                            reason: "the line search found no decrease along the Newton direction")
+                if cg.negativeCurvature {
+                    // H + μD is not positive definite along a CG direction: raise μ.
+                    metNegativeCurvature = true
+                    shift = max(MeshJKO.shiftFactor * shift, MeshJKO.smallestShift)
+                    continue
                 }
+                let direction = cg.solution
+                let slope = zip(gradient, direction).reduce(0) { $0 + $1.0 * $1.1 }
+                guard slope < 0 else {
+                    shift = max(MeshJKO.shiftFactor * shift, MeshJKO.smallestShift)
+                    continue
+                }
+                // Backtracking from the longest step that keeps every area above κ of its
+                // value (orientation kept, never a flip), Armijo on Φ.
+                let longest = min(1, maximumFeasibleStep(mesh, x, direction))
+                var alpha = longest
+                for _ in 0..<MeshJKO.backtrackingSteps {
+                    for k in 0..<(2 * n) { trial[k] = x[k] + alpha * direction[k] }
+                    let trialValue = objective.value(trial)
+                    if trialValue <= value + MeshJKO.armijoConstant * alpha * slope
+                        || (trialValue.isFinite && -alpha * slope <= MeshJKO.roundingLevel * max(1, abs(value))) {
+                        accepted = true
+                        break
+                    }
+                    alpha *= 0.5
+                }
+                guard accepted else {
+                    shift = max(MeshJKO.shiftFactor * shift, MeshJKO.smallestShift)
+                    continue
+                }
+                decrement = -0.5 * slope
+                // A full step trusts the model more next time, a cut one less.
+                if alpha == 1 {
+                    shift = shift / MeshJKO.shiftFactor < MeshJKO.smallestShift ? 0 : shift / MeshJKO.shiftFactor
+                } else if alpha < 0.5 {
+                    shift = max(MeshJKO.shiftFactor * shift, MeshJKO.smallestShift)
+                }
+                break
             }
-            x = trial
+            if metNegativeCurvature { negativeCount += 1 }
+            guard accepted else {
+                throw GradientFlowError.meshSolveFailed(step: stepNumber, iterations: iteration + 1, residual: residual,
+                                                        reason: "no decrease was found along \(MeshJKO.shiftAttempts) Levenberg–Marquardt directions (last shift μ = \(shift))")
+            }
+            swap(&x, &trial)
         }
-        _ = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal, projected: false)
+        _ = objective.evaluate(x, gradient: &gradient, hessian: &hessian, slots: slots, diagonal: diagonal)
         residual = displacementResidual(gradient, objective)
         if residual <= tolerance {
             return NewtonResult(positions: x, iterations: maximumNewtonIterations, conjugateGradientIterations: cgTotal,

@@ -12,8 +12,8 @@ import Probability
 /// cyclically; A is bilinear, ∇²A = K with blocks K_ab = ½[[0, ε_ab], [−ε_ab, 0]], where
 /// ε_ab = ε_bc = ε_ca = 1 and ε_ba = ε_cb = ε_ac = −1. The entropy element contributes
 /// −(M/A) g to the gradient and (M/A²) g gᵀ − (M/A) K to the Hessian. The second part is
-/// indefinite, so Φ is not convex in general (unlike 1D); ``MeshJKO`` falls back to the
-/// element-wise positive part at negative curvature. Cost O(n + T) per evaluation.
+/// indefinite, so Φ is not convex in general (unlike 1D); ``MeshJKO`` shifts the Hessian
+/// by a multiple of the kinetic metric where needed. Cost O(n + T) per evaluation.
 struct MeshObjective {
     let mesh: TriangleMesh
     let triangleMasses: [Double]
@@ -75,11 +75,9 @@ struct MeshObjective {
 
     /// Φ(x), writing ∇Φ (length 2n) to `gradient` and ∇²Φ into `hessian` (pattern of the
     /// mesh's node neighbourhoods); `slots[9T]` are the block indices of each triangle's
-    /// 3 × 3 node pairs. With `projected`, each entropy element Hessian is replaced by its
-    /// positive semi-definite part (``projectedElementHessian``), so the assembled matrix
-    /// is positive definite. Precondition: every area is > 0.
+    /// 3 × 3 node pairs. Precondition: every area is > 0.
     func evaluate(_ x: [Double], gradient: inout [Double], hessian: inout SparseSymmetricMatrix,
-                  slots: [Int], diagonal: [Int], projected: Bool) -> Double {
+                  slots: [Int], diagonal: [Int]) -> Double {
         let n = mesh.nodeCount
         var v = [Double](repeating: 0, count: n)
         var gv = [Double](repeating: 0, count: 2 * n)
@@ -130,11 +128,7 @@ struct MeshObjective {
                     gradient[2 * node[r]] -= w1 * g[2 * r]
                     gradient[2 * node[r] + 1] -= w1 * g[2 * r + 1]
                 }
-                if projected {
-                    MeshObjective.projectedElementHessian(g, w1, w2, into: &local)
-                } else {
-                    MeshObjective.elementHessian(g, w1, w2, into: &local)
-                }
+                MeshObjective.elementHessian(g, w1, w2, into: &local)
                 for r in 0..<3 {
                     for s in 0..<3 {
                         let k = 4 * slots[9 * t + 3 * r + s]
