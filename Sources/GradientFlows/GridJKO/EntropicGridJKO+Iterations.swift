@@ -22,9 +22,10 @@ import NumericalCore
 /// - **Over-relaxation** (SOR on the two blocks: a ← a + ω(a_plain − a), the same for b).
 ///   The first `probeIterations` are plain; their error ratio ρ (the linear rate of the
 ///   plain iterations) gives Young's optimal ω = 2/(1 + √(1 − ρ)) for a two-block system,
-///   at most `largestRelaxation`. Safeguard: when a window of `safeguardWindow` iterations
-///   ends without lowering the error, the iterate goes back to the window's start and ω is
-///   halved towards 1 (plain after two halvings); those iterations still count.
+///   at most `largestRelaxation`. Safeguard (SOR's error is not monotone: above the optimum
+///   it oscillates with modulus ω − 1): when `safeguardWindow` iterations pass without a
+///   new smallest error, the iterate goes back to the best one and ω is halved towards 1
+///   (plain after three halvings); the discarded iterations still count.
 extension EntropicGridJKO {
     /// The result of the inner iterations: potentials a = f/ε, b = g/ε, log Kᵀe^{a} (for
     /// the target marginal q = e^{b + log Kᵀe^a}), iterations and the final marginal error.
@@ -41,7 +42,7 @@ extension EntropicGridJKO {
     }
 
     static let probeIterations = 10
-    static let safeguardWindow = 10
+    static let safeguardWindow = 30
     static let largestRelaxation = 1.9
 
     /// The iterations from (a₀, b₀) (`[cells]` each; a = −∞ where p = 0).
@@ -60,7 +61,7 @@ extension EntropicGridJKO {
         }
         var iterations = 0, error = Double.infinity, omega = 1.0, halvings = 0
         var errors = [Double]()
-        var checkpoint: (a: [Double], b: [Double], error: Double, iteration: Int)?
+        var best: (a: [Double], b: [Double], error: Double, iteration: Int)?
         while iterations < maximumIterations {
             // Row log-marginal of the current (a, b) and its L¹ error.
             logKernel(b, into: &r)
@@ -85,19 +86,19 @@ extension EntropicGridJKO {
                 if halvings == 0, omega == 1, iterations == EntropicGridJKO.probeIterations {
                     let rate = Foundation.pow(error / errors[iterations - 5], 0.25)
                     if rate > 0, rate < 1 {
-                        omega = min(EntropicGridJKO.largestRelaxation, 2 / (1 + (1 - rate).squareRoot()))
-                        checkpoint = (a, b, error, iterations)
+                        omega = relaxationOverride ?? min(EntropicGridJKO.largestRelaxation, 2 / (1 + (1 - rate).squareRoot()))
+                        best = (a, b, error, iterations)
                     }
-                } else if omega > 1, let saved = checkpoint, iterations - saved.iteration >= EntropicGridJKO.safeguardWindow {
-                    if error < saved.error && error.isFinite {
-                        checkpoint = (a, b, error, iterations)
-                    } else {
-                        // No progress over the window: back to its start, with a smaller ω.
+                } else if omega > 1, let saved = best {
+                    if error < saved.error {
+                        best = (a, b, error, iterations)
+                    } else if iterations - saved.iteration >= EntropicGridJKO.safeguardWindow {
+                        // No new smallest error for a window: back to the best iterate, smaller ω.
                         a = saved.a
                         b = saved.b
                         halvings += 1
                         omega = halvings >= 3 ? 1 : 1 + (omega - 1) / 2
-                        checkpoint = (saved.a, saved.b, saved.error, iterations)
+                        best = (saved.a, saved.b, saved.error, iterations)
                         continue
                     }
                 }

@@ -46,6 +46,8 @@ public struct EntropicGridJKO: Sendable {
     public var exactKernelProducts = false
     /// Translation and over-relaxation on (default); off: the paper's plain alternation.
     public var accelerate = true
+    /// ω after the probe instead of Young's estimate (tests of the safeguard); nil: estimate.
+    public var relaxationOverride: Double?
     /// V at the cell centres.
     let potentialValues: [Double]
 
