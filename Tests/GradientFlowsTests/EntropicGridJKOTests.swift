@@ -13,9 +13,8 @@ final class EntropicGridJKOTests: XCTestCase {
     /// are the cell quantisation O(Δx) and the entropic blur O(ε/h) = O(Δx²/h) (both shrink
     /// with Δx; ε/h dominates at coarse cells): every error must shrink, the observed order
     /// lie in [0.6, 2.2] (the reference's own error, ≈ 2·10⁻³, flattens the last ratio) and
-    /// the finest error be below 0.01. Observed at t = 0.2 (4 steps):
-    /// 0.0076, 0.0029, 0.0023 (order 0.87; the 4000-particle reference's own quantisation
-    /// error, ≈ 10⁻³, flattens the last ratio).
+    /// the finest error be below 0.01. Observed: 0.0186, 0.0052, 0.0026 (order 1.42), the
+    /// same to 10⁻¹¹ with and without the accelerations.
     func testConvergesToParticleJKOIn1DAsEpsilonAndCellsShrink() throws {
         let potential = try DoubleWellPotential(dimension: 1, tilt: 0.2)
         let start = GaussianMixture(try Gaussian(mean: [0.3], covariance: Matrix([[0.09]])))
@@ -52,8 +51,8 @@ final class EntropicGridJKOTests: XCTestCase {
     /// ε/(4h) (self-transport potentials g ≈ (ε/2) log ρ), i.e. an extra diffusion that adds
     /// ≈ 2h·ε/(4h) = ε/2 to the covariance in one step; the mean is not biased (V quadratic).
     /// Asserted: mean within 2·10⁻³, covariance within Δx²/12 + ε/2 + 2·10⁻³ entrywise.
-    /// Observed at Δx = 0.05 (ε = 0.0025): mean error 2·10⁻⁶, covariance error 1.2·10⁻³
-    /// (bound 1.5·10⁻³ without the slack), 831 iterations.
+    /// Observed (Δx = 0.1, ε = 0.01): mean error 2.5·10⁻⁶, covariance error 5.3·10⁻³
+    /// (bound 5.8·10⁻³ without the slack); 46 iterations (224 without the accelerations).
     func testReproducesTheGaussianJKOStepWithinItsEntropicBias() throws {
         let target = try Gaussian(mean: [1, -0.5], covariance: Matrix([[0.5, 0], [0, 2]]))
         let start = try Gaussian(mean: [-2, 1.5], covariance: Matrix([[0.2, 0], [0, 0.6]]))
@@ -113,18 +112,56 @@ final class EntropicGridJKOTests: XCTestCase {
         }
     }
 
-    /// The stabilised scaling iterations (real kernel products by dgemm) and the log-domain
-    /// iterations are the same algorithm: on the tilted double well, 32 × 28 cells of
-    /// [−3, 3]² (non-square, so the two kernel factors differ), three steps from
-    /// N((0.3, 0.2), 0.3²I), the masses agree to 10⁻¹² per cell, the iterations to ±1
+    /// The kernel's BLAS passes (per-line scalings, banded dgemm) against a direct dense
+    /// log-sum-exp where the scalings underflow for many entries: log-values spanning ≈ 6000
+    /// along every line (a steep smooth ramp plus a random ±300), on 96 × 10 cells
+    /// (ε = Δx²: the 96-cell axis banded, the 10-cell one dense) and on 1D 200 cells. The
+    /// exact fallback must engage (> 5% of the entries) and every output match the dense sum
+    /// to 10⁻¹² relative (the pruned terms add ≤ n·4·10⁻¹⁸).
+    func testKernelFallsBackToTheExactLogSumExpWhereScalingsUnderflow() throws {
+        var generator = RandomGenerator(seed: 11)
+        for counts in [[96, 10], [200]] {
+            let upper = counts.map { 0.05 * Double($0) }
+            let grid = try FiniteVolumeGrid(lower: [Double](repeating: 0, count: counts.count), upper: upper, cellCounts: counts)
+            let potential = try QuadraticPotential(target: Gaussian(mean: [Double](repeating: 0, count: counts.count), standardDeviation: 1))
+            let solver = try EntropicGridJKO(grid: grid, potential: potential, timeStep: 0.1)
+            let d = counts.count, pts = grid.points
+            let u = (0..<grid.cellCount).map { k -> Double in
+                var ramp = 0.0
+                for axis in 0..<d { ramp += 1200 * pts[k * d + axis] * pts[k * d + axis] }
+                return ramp + 600 * generator.uniform() - 300
+            }
+            let fast = solver.logKernel(u)
+            let fraction = solver.exactKernelFraction(u)
+            XCTAssertGreaterThan(fraction, 0.05, "counts \(counts): the exact fallback did not engage")
+            let exactly = solver.logKernelByLogSumExp(u)
+            for j in 0..<grid.cellCount {
+                var m = -Double.infinity, terms = [Double]()
+                for i in 0..<grid.cellCount {
+                    var c = 0.0
+                    for axis in 0..<d { let e = pts[i * d + axis] - pts[j * d + axis]; c += e * e }
+                    terms.append(u[i] - c / solver.epsilon)
+                    m = max(m, terms.last!)
+                }
+                let direct = m + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - m) })
+                assertClose(fast[j], direct, atol: 0, rtol: 1e-12, "counts \(counts), cell \(j)")
+                assertClose(exactly[j], direct, atol: 0, rtol: 1e-12, "counts \(counts), cell \(j) (log-sum-exp)")
+            }
+        }
+    }
+
+    /// The BLAS kernel products and the exact log-sum-exp ones are the same iterations: on
+    /// the tilted double well, 32 × 28 cells of [−3, 3]² (non-square, so the two kernel
+    /// factors differ), three steps from N((0.3, 0.2), 0.3²I), the iterations agree to ±1
     /// (the marginal error is the same number up to rounding; it can cross the tolerance one
-    /// iteration apart), and the fast path does not fall back.
-    func testStabilisedScalingsMatchTheLogDomainIterations() throws {
+    /// iteration apart) and the masses to 10⁻¹² per cell (to the tolerance in L¹ when the
+    /// iteration counts differ).
+    func testBLASKernelProductsMatchTheExactLogSumExpIterations() throws {
         let grid = try FiniteVolumeGrid(lower: [-3, -3], upper: [3, 3.0 * 28 / 32 * 2 - 3], cellCounts: [32, 28])
         let potential = try DoubleWellPotential(dimension: 2, tilt: 0.2)
         let fast = try EntropicGridJKO(grid: grid, potential: potential, timeStep: 0.05)
         var slow = fast
-        slow.forceLogDomain = true
+        slow.exactKernelProducts = true
         let start = try Gaussian(mean: [0.3, 0.2], covariance: Matrix([[0.09, 0], [0, 0.09]]))
         var a = fast.start(logDensity: start.logDensity), b = a
         let count = a.masses.count
@@ -133,11 +170,56 @@ final class EntropicGridJKOTests: XCTestCase {
             b = slow.step(from: b)
             let ra = try XCTUnwrap(a.report), rb = try XCTUnwrap(b.report)
             XCTAssertTrue(ra.converged && rb.converged)
-            XCTAssertTrue(ra.stabilised, "the fast path fell back at step \(ra.step)")
-            XCTAssertFalse(rb.stabilised)
             XCTAssertLessThanOrEqual(abs(ra.iterations - rb.iterations), 1, "\(ra.iterations) vs \(rb.iterations)")
-            for k in 0..<count { assertClose(a.masses[k], b.masses[k], atol: 1e-12, "cell \(k)") }
-            assertClose(ra.entropicCost, rb.entropicCost, atol: 1e-10)
+            if ra.iterations == rb.iterations {
+                for k in 0..<count { assertClose(a.masses[k], b.masses[k], atol: 1e-12, "cell \(k)") }
+            } else {
+                XCTAssertLessThanOrEqual(zip(a.masses, b.masses).map { abs($0 - $1) }.reduce(0, +), fast.tolerance)
+            }
+            assertClose(ra.entropicCost, rb.entropicCost, atol: 1e-9)
         }
+    }
+
+    /// Translation and over-relaxation keep the fixed point: on the 2D tilted double well
+    /// (40² cells of [−3, 3]², h = 0.05, ε = Δx²), three steps accelerated and plain (the
+    /// paper's alternation) give masses within 3·10⁻⁹ in L¹ (both stop at a marginal error
+    /// ≤ 10⁻⁹ of the same fixed point), energies within 10⁻⁹, with at most half the
+    /// iterations. Observed: 36, 35, 35 iterations against 111, 93, 89.
+    func testAccelerationKeepsTheFixedPointWithFewerIterations() throws {
+        let grid = try FiniteVolumeGrid(squareLower: -3, upper: 3, cellCount: 40)
+        let fast = try EntropicGridJKO(grid: grid, potential: DoubleWellPotential(dimension: 2, tilt: 0.2), timeStep: 0.05)
+        var plain = fast
+        plain.accelerate = false
+        let start = try Gaussian(mean: [0.3, 0.2], covariance: Matrix([[0.09, 0], [0, 0.09]]))
+        var a = fast.start(logDensity: start.logDensity), b = a
+        for _ in 0..<3 {
+            a = fast.step(from: a)
+            b = plain.step(from: b)
+            let ra = try XCTUnwrap(a.report), rb = try XCTUnwrap(b.report)
+            print("grid-jko step \(ra.step): \(ra.iterations) iterations accelerated (ω \(ra.relaxation)), \(rb.iterations) plain")
+            XCTAssertTrue(ra.converged && rb.converged)
+            XCTAssertLessThanOrEqual(2 * ra.iterations, rb.iterations)
+            XCTAssertLessThanOrEqual(zip(a.masses, b.masses).map { abs($0 - $1) }.reduce(0, +), 3e-9)
+            assertClose(ra.energy, rb.energy, atol: 1e-9)
+        }
+    }
+
+    /// The safeguard: forced to ω = 1.99 after the probe (far above Young's optimum, ≈ 1.4
+    /// here), the iterations stall, go back to the best iterate with a halved ω, and still
+    /// converge to the same step (masses within 3·10⁻⁹ in L¹ of the plain iterations).
+    func testSafeguardRecoversFromAnOverlargeRelaxation() throws {
+        let grid = try FiniteVolumeGrid(squareLower: -3, upper: 3, cellCount: 40)
+        var forced = try EntropicGridJKO(grid: grid, potential: DoubleWellPotential(dimension: 2, tilt: 0.2), timeStep: 0.05)
+        forced.relaxationOverride = 1.99
+        var plain = forced
+        plain.accelerate = false
+        let start = try Gaussian(mean: [0.3, 0.2], covariance: Matrix([[0.09, 0], [0, 0.09]]))
+        let a = forced.step(from: forced.start(logDensity: start.logDensity))
+        let b = plain.step(from: plain.start(logDensity: start.logDensity))
+        let ra = try XCTUnwrap(a.report)
+        print("grid-jko forced ω = 1.99: \(ra.iterations) iterations, final ω \(ra.relaxation)")
+        XCTAssertTrue(ra.converged, "marginal error \(ra.marginalError)")
+        XCTAssertLessThan(ra.relaxation, 1.99)
+        XCTAssertLessThanOrEqual(zip(a.masses, b.masses).map { abs($0 - $1) }.reduce(0, +), 3e-9)
     }
 }

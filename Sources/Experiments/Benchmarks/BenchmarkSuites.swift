@@ -4,6 +4,7 @@ public enum BenchmarkSuites {
     public static let all: [(name: String, summary: String, run: (_ quick: Bool) throws -> BenchmarkReport)] = [
         ("blas", "OpenBLAS sgemm/dgemm throughput on 1 and 2 threads (the peak other suites compare to)", BLASBenchmark.run),
         ("exact", "exact schemes: 1D particle JKO (N = 10⁴) per step, 2D finite volumes 256×256 to t = 1", ExactBenchmark.run),
+        ("grid-jko", "the entropic grid JKO step alone (the figures `exact` reports for it): seconds and iterations per step at 120² and 256² cells (goal ≤ 1 s at 120²)", ExactBenchmark.runGridJKO),
         ("transport", "exact W₂ at n = 1000/2000/4000 (goal ≤ 0.7× POT's ot.emd2), sliced W₂ at n = 10⁵, Sinkhorn at n = 2000", TransportBenchmark.run),
         ("plotting", "Cairo figure rendering: 8 panels of 200×200 heatmaps with contours to PNG, SVG and PDF (goal < 2 s)", PlottingBenchmark.run),
         ("fuzz", "mutation fuzzing of the .npy, safetensors, TOML and CSV readers: 10⁵ cases each (2000 with --quick), no trap", ReaderFuzzing.run),

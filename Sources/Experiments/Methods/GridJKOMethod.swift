@@ -60,7 +60,10 @@ public final class GridJKOMethod: FlowMethod {
                               quantiles: grid.dimension == 1
                                   ? Wasserstein1D(cellDensity: density, lower: grid.lower[0], upper: grid.upper[0]) : nil)
         // Wall time goes to log.txt: metrics.csv must be reproducible bit for bit on resume.
-        if let r { out.logLine = String(format: "grid-jko step %d: %d iterations in %.2f s", step, r.iterations, r.seconds) }
+        if let r {
+            out.logLine = String(format: "grid-jko step %d: %d iterations in %.2f s (over-relaxation %.3f, %.2g of kernel entries by exact log-sum-exp)",
+                                 step, r.iterations, r.seconds, r.relaxation, r.exactKernelFraction)
+        }
         return out
     }
 

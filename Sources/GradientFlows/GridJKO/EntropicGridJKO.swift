@@ -12,12 +12,14 @@ import Probability
 ///
 /// i.e. ρ_{k+1} = argmin_q W_ε(p, q)/(2h) + F(q), W_ε the entropic transport cost. The
 /// coupling is π_ij = exp((fᵢ + g_j − C_ij)/ε) and the iterations of the paper alternate
-/// (written in the log domain; run as stabilised scalings with dgemm kernel products, or in
-/// the log domain when the scalings leave their range: EntropicGridJKO+Scaling.swift),
+/// (in the log domain, every kernel product by dgemm on per-line scalings with an exact
+/// log-sum-exp wherever those would underflow: ``SeparableLogKernel``),
 ///
 ///   f = ε log p − ε log K⊙e^{g/ε}                      (row marginal = p),
 ///   g = κ (−ε log Kᵀ⊙e^{f/ε} − εV),  κ = 2h/(2h + ε)    (the KL prox of 2hF),
 ///
+/// accelerated by the dual's exact maximum along the translation (f + t, g − t) and by
+/// over-relaxation with a safeguard (EntropicGridJKO+Iterations.swift), and
 /// warm-started from the previous step's potentials. Stopping: the L¹ row-marginal error
 /// Σᵢ |π1 − p|ᵢ (evaluated with the log-sum-exp the next f-update needs) ≤ `tolerance`;
 /// the step is `converged: false` when `maximumIterations` is reached first.
@@ -40,10 +42,12 @@ public struct EntropicGridJKO: Sendable {
     public let tolerance: Double
     public let maximumIterations: Int
     let kernel: SeparableLogKernel
-    /// The same kernel as real matrices (the fast path, ``scalingIterations``).
-    let gibbsKernel: SeparableGibbsKernel
-    /// Always iterate in the log domain (for tests of the fast path against it).
-    public var forceLogDomain = false
+    /// Every kernel product by the exact log-sum-exp, no BLAS (the reference of tests).
+    public var exactKernelProducts = false
+    /// Translation and over-relaxation on (default); off: the paper's plain alternation.
+    public var accelerate = true
+    /// ω after the probe instead of Young's estimate (tests of the safeguard); nil: estimate.
+    public var relaxationOverride: Double?
     /// V at the cell centres.
     let potentialValues: [Double]
 
@@ -66,7 +70,6 @@ public struct EntropicGridJKO: Sendable {
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
         kernel = SeparableLogKernel(counts: grid.cellCounts, spacing: grid.spacing, epsilon: eps)
-        gibbsKernel = SeparableGibbsKernel(counts: grid.cellCounts, spacing: grid.spacing, epsilon: eps)
         potentialValues = grid.potentialValues(potential)
     }
 
@@ -90,8 +93,7 @@ public struct EntropicGridJKO: Sendable {
         // Potentials scaled by 1/ε: a = f/ε, b = g/ε.
         let a0 = state.sourcePotential.map { $0.map { $0 / eps } } ?? [Double](repeating: 0, count: count)
         let b0 = state.targetPotential.map { $0.map { $0 / eps } } ?? potentialValues.map { -kappa * $0 }
-        let inner = (forceLogDomain ? nil : scalingIterations(p: p, a0: a0, b0: b0, kappa: kappa))
-            ?? logDomainIterations(p: p, a0: a0, b0: b0, kappa: kappa)
+        let inner = iterate(p: p, a0: a0, b0: b0, kappa: kappa)
         let a = inner.a, b = inner.b, iterations = inner.iterations, error = inner.error
         // q_j = exp(b_j + log Kᵀe^{a}) with the row marginal exact (a just updated).
         var q = [Double](repeating: 0, count: count)
@@ -107,7 +109,7 @@ public struct EntropicGridJKO: Sendable {
             step: state.stepIndex + 1, iterations: iterations, marginalError: error, converged: error <= tolerance,
             energy: energy(ofMasses: q), previousEnergy: energy(ofMasses: p), entropicCost: entropic, mass: mass,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            stabilised: inner.stabilised)
+            relaxation: inner.relaxation, exactKernelFraction: inner.exactFraction)
         return EntropicGridJKOState(masses: q, sourcePotential: a.map { $0 * eps }, targetPotential: b.map { $0 * eps },
                                     stepIndex: state.stepIndex + 1, report: report)
     }
@@ -151,12 +153,28 @@ public struct EntropicGridJKOReport: Sendable, Equatable {
     /// Σ q (1 up to the marginal error).
     public let mass: Double
     public let seconds: Double
-    /// The step ran on the stabilised scalings (false: on the log-domain fallback).
-    public let stabilised: Bool
+    /// The over-relaxation ω of the step's last update (1: plain).
+    public let relaxation: Double
+    /// The share of kernel-pass entries the exact log-sum-exp recomputed (where the
+    /// per-line scalings of the BLAS products would underflow).
+    public let exactKernelFraction: Double
 }
 
 extension EntropicGridJKO {
     /// log(K ⊙ eᵘ) for log-values u on the grid (flat, the grid's order): the kernel the
     /// iterations apply (exposed for tests and benchmarks).
-    public func logKernel(_ u: [Double]) -> [Double] { kernel.apply(u) }
+    public func logKernel(_ u: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: u.count), workspace = kernel.makeWorkspace()
+        kernel.apply(u, into: &out, workspace: &workspace)
+        return out
+    }
+
+    /// The same by the exact shifted log-sum-exp alone (no BLAS).
+    public func logKernelByLogSumExp(_ u: [Double]) -> [Double] { kernel.applyExactly(u) }
+
+    /// The share of pass entries ``logKernel(_:)`` recomputes by the exact log-sum-exp for u.
+    public func exactKernelFraction(_ u: [Double]) -> Double {
+        var out = [Double](repeating: 0, count: u.count), workspace = kernel.makeWorkspace()
+        return Double(kernel.apply(u, into: &out, workspace: &workspace)) / Double(u.count * kernel.counts.count)
+    }
 }
