@@ -65,6 +65,8 @@ public struct OrnsteinUhlenbeckFlow: Sendable {
     /// ρ_t as a Gaussian mixture (same weights as ρ₀).
     public func marginal(at time: Double) throws -> GaussianMixture {
         precondition(time >= 0, "the flow runs forward in time; got t = \(time)")
+        // At t = 0 the start itself, not b + I(m₀ − b), which differs from m₀ by rounding.
+        guard time > 0 else { return start }
         return try GaussianMixture(weights: start.weights, components: start.components.map { try evolve($0, for: time) })
     }
 

@@ -16,7 +16,13 @@ public enum BuresWasserstein {
         let meanTerm = Vector.squaredNorm(Vector.subtract(p.mean, q.mean))
         let root = try p.covariance.symmetricSquareRoot()
         let cross = try (root * q.covariance * root).symmetrized.symmetricSquareRoot()
-        return max(0, meanTerm + p.covariance.trace + q.covariance.trace - 2 * cross.trace)
+        // The covariance term is a difference of O(tr S₁ + tr S₂) numbers, each carried with a
+        // relative error of a few d·ε by the two eigen-decompositions: below that it is
+        // rounding (for S₁ = S₂ it would otherwise read ~1e-15, i.e. W₂ ≈ 3e-8), so it is 0.
+        let traces = p.covariance.trace + q.covariance.trace
+        let covarianceTerm = traces - 2 * cross.trace
+        let rounding = 16 * Double(p.dimension) * Double.ulpOfOne * traces
+        return meanTerm + (covarianceTerm > rounding ? covarianceTerm : 0)
     }
 
     /// W₂ between two Gaussians.

@@ -36,6 +36,23 @@ final class BuresWassersteinTests: XCTestCase {
         assertClose(try BuresWasserstein.squaredDistance(q, r), expected, rtol: 1e-12)
     }
 
+    /// A Gaussian against itself is at distance 0, not at the rounding of the formula's
+    /// difference of traces (which reads ~1e-15, i.e. W₂ ≈ 3e-8, on a non-diagonal 8×8
+    /// covariance); one entry perturbed by 10⁻³ is still resolved (W₂² ≈ 10⁻⁸, the rounding is 10⁻¹¹).
+    func testIdenticalGaussiansAreAtDistanceZero() throws {
+        var generator = RandomGenerator(seed: 4)
+        let a = Matrix(rows: 8, columns: 8, elements: (0..<64).map { _ in generator.normal() })
+        let s = (a * a.transposed + .identity(8)).symmetrized
+        let p = try Gaussian(mean: [Double](repeating: 0.5, count: 8), covariance: s)
+        XCTAssertEqual(try BuresWasserstein.squaredDistance(p, p), 0)
+        XCTAssertEqual(try BuresWasserstein.distance(p, p), 0)
+        var shifted = s
+        shifted[0, 0] += 1e-3
+        let q = try Gaussian(mean: p.mean, covariance: shifted)
+        // W₂² is of order δ²/(4 s₀₀) ≈ 10⁻⁸ here, far above 16·d·ε·(tr S₁ + tr S₂) ≈ 10⁻¹¹.
+        XCTAssertGreaterThan(try BuresWasserstein.squaredDistance(p, q), 1e-9)
+    }
+
     /// Fits of clouds: two clouds whose empirical moments are set by construction.
     /// Cloud A = {(±1, 0), (0, ±1)} has mean 0, unbiased covariance (2/3) I; cloud B is A
     /// scaled by 2 and shifted by (3, 4): mean (3, 4), covariance (8/3) I.

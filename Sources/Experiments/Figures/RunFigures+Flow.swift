@@ -44,7 +44,8 @@ extension RunFigures {
     /// with arrows of the Fokker–Planck velocity u = −∇(V + log ρ_t) (the particles' mean
     /// velocity) on a 13 × 13 lattice where ρ_t exceeds 3 % of its peak; one length scale for
     /// all arrows (stated in the title, set by the 80 % quantile of the speeds), so arrows
-    /// compare across panels.
+    /// compare across panels; arrows longer than two lattice cells are clipped to that length
+    /// (the title says so).
     static func velocityField(_ data: RunFigureData, _ options: FigureOptions) -> Figure? {
         guard let potential = try? data.config.potential() else { return nil }
         let box = data.plotBox()
@@ -89,8 +90,20 @@ extension RunFigures {
         let raw = 1.2 * min(box[0].span, box[1].span) / 13 / max(typical, 1e-12)
         let decade = pow(10, floor(log10(raw)))
         let scale = [5.0, 2, 1].map { $0 * decade }.first { $0 <= raw } ?? decade
+        // A sharp start moves fast at its edge: arrows longer than two lattice cells are
+        // drawn at that length (said in the title), so they stay inside their panel.
+        let longest = 2 * min(box[0].span, box[1].span) / 13
+        var clipped = false
+        for index in velocities.indices {
+            velocities[index].velocity = velocities[index].velocity.map { u in
+                let length = scale * (u[0] * u[0] + u[1] * u[1]).squareRoot()
+                guard length > longest else { return u }
+                clipped = true
+                return u.map { $0 * longest / length }
+            }
+        }
         let figure = makeFigure(rows: 1, columns: 2 + steps.count,
-                                title: "Potential, target and velocity −∇(V + log ρₜ) of \(data.config.name) (ρₜ of \(RunFigureData.title(of: smooth))); arrows: velocity × \(TickFormatter.compact(scale))",
+                                title: "Potential, target and velocity −∇(V + log ρₜ) of \(data.config.name) (ρₜ of \(RunFigureData.title(of: smooth))); arrows: velocity × \(TickFormatter.compact(scale))" + (clipped ? ", the longest clipped" : ""),
                                 panelWidth: 3.1, panelHeight: panelHeight(width: 3.1, box: box) + 0.1)
         let vPanel = figure[0, 0]
         let vRange = Interval(potentialGrid.elements.min() ?? 0, sortedQuantile(potentialGrid.elements, 0.9))

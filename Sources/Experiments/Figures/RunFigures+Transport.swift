@@ -56,7 +56,14 @@ extension RunFigures {
         guard !steps.isEmpty else { return nil }
         if data.methods.contains("gaussian-jko") || data.reference == "analytic",
            let figure = gaussianMaps2D(data, steps: steps) { return figure }
-        if data.methods.contains("mesh-jko"), let figure = meshMaps2D(data, steps: steps) { return figure }
+        if data.methods.contains("mesh-jko"), let trajectory = data.lagrangianTrajectory(of: "mesh-jko") {
+            // The node paths end at the first remap (the nodes are new after it): show the
+            // maps up to there rather than fall back to the discrete OT of samples.
+            let reach = trajectory.positions.count - 1
+            let shown = reach >= steps.last! ? steps
+                : Array(Set([1, max(1, reach / 2), reach].filter { $0 >= 1 })).sorted()
+            if reach >= 1, let figure = meshMaps2D(data, steps: shown, untilRemap: reach < steps.last! ? reach : nil) { return figure }
+        }
         return discreteMaps2D(data, steps: steps)
     }
 
@@ -143,12 +150,13 @@ extension RunFigures {
     /// about 36 nodes spread over the bulk of ρ₀ (the 5 %–95 % quantile box of its samples:
     /// the tail cells far out, which carry almost no mass, would only add noise), over the
     /// deformed mesh of step k.
-    static func meshMaps2D(_ data: RunFigureData, steps: [Int]) -> Figure? {
+    static func meshMaps2D(_ data: RunFigureData, steps: [Int], untilRemap: Int? = nil) -> Figure? {
         guard let trajectory = data.lagrangianTrajectory(of: "mesh-jko"), let last = steps.last,
               trajectory.positions.count > last, let triangles = trajectory.triangles else { return nil }
         let chosen = spreadNodes(trajectory.positions[0], count: 6, within: data.samples(data.reference, step: 0) ?? trajectory.positions[0])
         let figure = mapFigure(data, steps: steps,
-                               title: "mesh-jko's own maps (its nodes' displacement) of \(data.config.name)")
+                               title: "mesh-jko's own maps (its nodes' displacement) of \(data.config.name)"
+                                   + (untilRemap.map { " up to its first remap (after step \($0))" } ?? ""))
         let color = MethodStyle.of("mesh-jko").color
         for (column, step) in steps.enumerated() {
             let nodes = trajectory.positions[step]
