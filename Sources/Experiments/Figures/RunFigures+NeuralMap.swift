@@ -48,21 +48,27 @@ extension RunFigures {
         let lattice = gridPoints(size: 13, box: box)
         let peak = density.map { d in lattice.map(d.evaluate).max() ?? 0 } ?? 0
         let starts = lattice.filter { density == nil || density!.evaluate($0) > 0.03 * peak }
-        let gradients = trainer.potential(at: Matrix(rows: starts.count, columns: 2, elements: starts.flatMap { $0 })).gradients
+        let (valuesOnMass, gradients) = trainer.potential(at: Matrix(rows: starts.count, columns: 2, elements: starts.flatMap { $0 }))
         let speeds = (0..<starts.count).map { (gradients[$0, 0] * gradients[$0, 0] + gradients[$0, 1] * gradients[$0, 1]).squareRoot() }
         let raw = 1.2 * min(box[0].span, box[1].span) / 13 / max(sortedQuantile(speeds, 0.8), 1e-12)
         let decade = pow(10, floor(log10(raw)))
         let scale = [5.0, 2, 1].map { $0 * decade }.first { $0 <= raw } ?? decade
         let vPanel = figure[0, 0]
-        let vRange = Interval.enclosing(potential.elements) ?? Interval(0, 1)
+        // Colours span v where ρ_k has mass (the arrows' lattice points): far from the data the
+        // network extrapolates freely, and that range would leave the part that matters dark.
+        let fullRange = Interval.enclosing(potential.elements) ?? Interval(0, 1)
+        let massRange = Interval.enclosing(valuesOnMass)?.padded(by: 0.1) ?? fullRange
+        let vRange = massRange.span > 0 ? massRange : fullRange
+        let saturated = fullRange.lower < vRange.lower || fullRange.upper > vRange.upper
         vPanel.add(Heatmap(values: potential, x: box[0], y: box[1], colormap: .magma, range: vRange))
-        vPanel.add(ContourPlot(values: potential, x: box[0], y: box[1], levels: ContourPlot.evenLevels(of: potential, count: 8),
+        vPanel.add(ContourPlot(values: potential, x: box[0], y: box[1],
+                               levels: (1...7).map { vRange.lower + vRange.span * Double($0) / 8 },
                                color: Color.white.withAlpha(0.45), width: 0.6))
         vPanel.add(QuiverPlot(startX: starts.map { $0[0] }, startY: starts.map { $0[1] },
                               endX: (0..<starts.count).map { starts[$0][0] + scale * gradients[$0, 0] },
                               endY: (0..<starts.count).map { starts[$0][1] + scale * gradients[$0, 1] },
                               color: .white, width: 1.4, headLength: 5))
-        vPanel.colorBar = ColorBar(colormap: .magma, range: vRange, label: "learned potential v")
+        vPanel.colorBar = ColorBar(colormap: .magma, range: vRange, label: saturated ? "learned v (range where ρ has mass)" : "learned potential v")
         vPanel.title = "v and ∇v = (T(x) − T_old(x))/h, ×\(TickFormatter.compact(scale))"
         // (b), (c): x → T(x) from points of the source (its 2σ ellipse when Gaussian, else a lattice on its mass).
         let points = mapStarts(data, method: method, sourceStep: sourceStep, box: box)
