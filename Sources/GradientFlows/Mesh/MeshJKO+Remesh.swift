@@ -110,21 +110,10 @@ extension MeshJKO {
             let i = (t / 2) % cellsX, j = (t / 2) / cellsX
             return 0.5 * (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j])
         }
-        var newIndex = [Int](repeating: -1, count: box.nodeCount)
-        var positions = [Double](), triangles = [Int](), masses = [Double](), kept = [Int]()
-        for t in 0..<box.triangleCount
-        where raw[t] >= MeshJKOState.negligibleTriangleMass && covered[t] >= MeshJKO.smallestCoverage * halfCell(t) {
-            for r in 0..<3 {
-                let node = box.triangles[3 * t + r]
-                if newIndex[node] < 0 {
-                    newIndex[node] = positions.count / 2
-                    positions += [box.referencePositions[2 * node], box.referencePositions[2 * node + 1]]
-                }
-                triangles.append(newIndex[node])
-            }
-            masses.append(raw[t])
-            kept.append(t)
+        var (positions, triangles, kept) = box.keeping { t in
+            raw[t] >= MeshJKOState.negligibleTriangleMass && covered[t] >= MeshJKO.smallestCoverage * halfCell(t)
         }
+        var masses = kept.map { raw[$0] }
         let keptTotal = masses.reduce(0, +)
         guard masses.count >= 2, keptTotal > 0, keptTotal.isFinite else {
             throw GradientFlowError.meshRemapFailed(step: step, reason: "the transfer left \(masses.count) non-negligible triangles carrying \(keptTotal)")

@@ -47,19 +47,8 @@ extension MeshJKOState {
         }
         let box = try TriangleMesh.grid(xLines: xLines, yLines: yLines)
         let raw = triangleMoments(of: density, on: box, positions: box.referencePositions).map(\.mass)
-        var newIndex = [Int](repeating: -1, count: box.nodeCount)
-        var positions = [Double](), triangles = [Int](), masses = [Double]()
-        for t in 0..<box.triangleCount where raw[t] >= negligibleTriangleMass {
-            for r in 0..<3 {
-                let node = box.triangles[3 * t + r]
-                if newIndex[node] < 0 {
-                    newIndex[node] = positions.count / 2
-                    positions += [box.referencePositions[2 * node], box.referencePositions[2 * node + 1]]
-                }
-                triangles.append(newIndex[node])
-            }
-            masses.append(raw[t])
-        }
+        let (positions, triangles, kept) = box.keeping { raw[$0] >= negligibleTriangleMass }
+        let masses = kept.map { raw[$0] }
         let total = masses.reduce(0, +)
         guard masses.count >= 2, total > 0, total.isFinite else {
             throw GradientFlowError.invalidMesh("the start density carries \(total) on the box [\(xLines[0]), \(xLines[xLines.count - 1])] × [\(yLines[0]), \(yLines[yLines.count - 1])] in \(masses.count) non-negligible triangles; choose a box that holds its mass and a finer grid")

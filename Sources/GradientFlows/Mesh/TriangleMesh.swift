@@ -207,4 +207,25 @@ public struct TriangleMesh: Sendable, Equatable {
         for i in 0..<nodeCount { sets[i].insert(i) }
         return sets.map { $0.sorted() }
     }
+
+    /// The sub-mesh of the triangles for which `keep(t)` holds, with only their nodes,
+    /// renumbered in order of first use: node positions `[2·nodes]` (from
+    /// `referencePositions`), triangle corners `[3·kept]`, and the indices of the kept
+    /// triangles in this mesh (in order).
+    public func keeping(_ keep: (Int) -> Bool) -> (positions: [Double], triangles: [Int], kept: [Int]) {
+        var newIndex = [Int](repeating: -1, count: nodeCount)
+        var positions = [Double](), corners = [Int](), kept = [Int]()
+        for t in 0..<triangleCount where keep(t) {
+            for r in 0..<3 {
+                let node = triangles[3 * t + r]
+                if newIndex[node] < 0 {
+                    newIndex[node] = positions.count / 2
+                    positions += [referencePositions[2 * node], referencePositions[2 * node + 1]]
+                }
+                corners.append(newIndex[node])
+            }
+            kept.append(t)
+        }
+        return (positions, corners, kept)
+    }
 }
