@@ -46,6 +46,15 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     public var laterStepIterations = 5000
     /// Samples per iteration (prior and target each).
     public var batchSize = 400
+    /// Target samples per iteration in the potential's term E_ν[Ψ*(−v(y))]: a multiple c of
+    /// ``batchSize`` (c = 1 in the official code). With a start far from ν the term is a
+    /// mean of rare large values e^{−v(y)} = dμ_{k+1}/dν(y); c > 1 averages it over c times
+    /// more target points at the price of c − 1 more potential passes per prior sample.
+    /// nil: ``batchSize``.
+    public var targetBatchSize: Int? = nil
+
+    /// Target samples per iteration: ``targetBatchSize`` or ``batchSize``.
+    public var targetRows: Int { targetBatchSize ?? batchSize }
     public var mapLearningRate = 1e-4
     public var potentialLearningRate = 2e-5
     /// Adam's β = (β₁, β₂).
@@ -93,6 +102,9 @@ public struct NeuralJKOSettings: Equatable, Sendable {
             return ("neural.noise_coupling", "the chain compares T(x, z) with x itself (T_old is the identity), so there is no noise to share: use \"independent\" or neural.noise_size = 0")
         }
         if batchSize < 1 { return ("neural.batch_size", "the batch size must be at least 1") }
+        if let targetBatchSize, targetBatchSize < batchSize || targetBatchSize % batchSize != 0 {
+            return ("neural.target_batch_size", "the target batch size must be a multiple of neural.batch_size (\(batchSize)), or 0 for the batch size itself; got \(targetBatchSize)")
+        }
         if !(mapLearningRate > 0 && mapLearningRate.isFinite) { return ("neural.map_learning_rate", "the learning rate must be a finite number > 0") }
         if !(potentialLearningRate > 0 && potentialLearningRate.isFinite) { return ("neural.potential_learning_rate", "the learning rate must be a finite number > 0") }
         if !(0..<1).contains(beta1) { return ("neural.beta1", "Adam's β₁ must lie in [0, 1)") }

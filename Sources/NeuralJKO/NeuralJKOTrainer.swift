@@ -90,6 +90,8 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
         // This rank's rows of the global batch and their share of it (all rows in one process).
         let rows = communicator.slice(of: n)
         let share = Float(rows.count) / Float(n)
+        // c target rows per prior row (the rank's target rows are c times its prior rows).
+        let targetFactor = settings.targetRows / n
         let noiseWidth = max(settings.noiseSize, 1)
         let stride = max(1, iterations / 200)
         let firstIteration = step == 0 ? 0 : settings.firstStepIterations + (step - 1) * settings.laterStepIterations
@@ -116,9 +118,9 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
             }
             // The whole global batch from the shared stream, then this rank's rows of it.
             let x0 = Self.tensor(problem.prior(n, &generator)).rowSlice(rows)
-            var y = Self.tensor(problem.target(n, &generator))
+            var y = Self.tensor(problem.target(targetFactor * n, &generator))
             if instanceNoise > 0 { y = y + Tensor<Float>.randomNormal(shape: y.shape, standardDeviation: instanceNoise, using: &generator) }
-            y = y.rowSlice(rows)
+            y = y.rowSlice((targetFactor * rows.lowerBound)..<(targetFactor * rows.upperBound))
             let zPotential = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)
             let zPrevious = Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)
             let zMap = settings.noiseCoupling == .shared ? zPrevious : Tensor<Float>.randomNormal(shape: [n, noiseWidth], using: &generator).rowSlice(rows)

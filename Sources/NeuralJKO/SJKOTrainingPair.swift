@@ -53,7 +53,8 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     }
 
     /// One potential step and one map step on a batch: x `[n, …]` (prior in S-JKO, μ_k in
-    /// the chain), `previous` = T_old(x, z₁) `[n, …]`, y `[n, …]` from the target, noises
+    /// the chain), `previous` = T_old(x, z₁) `[n, …]`, y `[c·n, …]` from the target (c ≥ 1
+    /// target rows per prior row: E_y[Ψ*(−v(y))] is then a mean over c·n points), noises
     /// `[n, noiseSize]`. Returns both losses.
     ///
     /// With P > 1 ranks the arrays are this rank's slice of the global batch and `share` is
@@ -84,16 +85,20 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     public static func potentialGradients(map: Map, potential: Potential, conjugate: Conjugate, r1Weight: Float,
                                           x: Tensor<Float>, noise z: Tensor<Float>,
                                           target y: Tensor<Float>) -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
-        DataParallel.valueWithGradient(at: potential.parameters, batchSize: x.shape[0]) { rows, p in
+        let c = y.shape[0] / x.shape[0]
+        precondition(c >= 1 && c * x.shape[0] == y.shape[0], "target rows \(y.shape[0]) are not a multiple of the prior rows \(x.shape[0])")
+        // A shard of prior rows r takes the target rows c·r: each shard's two means then
+        // carry the same weight |r|/n, so the shards' weighted sum is the whole batch's loss.
+        return DataParallel.valueWithGradient(at: potential.parameters, batchSize: x.shape[0]) { rows, p in
             let moved = map(x.rowSlice(rows), noise: z.rowSlice(rows))
-            let n = rows.count
+            let m = c * rows.count
             let v = potential.replacingParameters(p)
-            let data = y.rowSlice(rows)
+            let data = y.rowSlice((c * rows.lowerBound)..<(c * rows.upperBound))
             let values = v(Tensor.concatenated([data, moved], alongAxis: 0))
-            var loss = conjugate(-values.rowSlice(0..<n)).mean() + values.rowSlice(n..<(2 * n)).mean()
+            var loss = conjugate(-values.rowSlice(0..<m)).mean() + values.rowSlice(m..<(m + rows.count)).mean()
             if r1Weight > 0 {
                 let g = gradient(at: data) { v($0).sum() }
-                loss = loss + (g * g).reshaped(to: [n, -1]).sum(alongAxis: 1).mean() * (r1Weight / 2)
+                loss = loss + (g * g).reshaped(to: [m, -1]).sum(alongAxis: 1).mean() * (r1Weight / 2)
             }
             return loss
         }

@@ -101,6 +101,7 @@ extension NeuralRunTests {
         let cases: [([String], String, String)] = [
             (["methods=[\"analytic\", \"neural-chain\"]", "neural.noise_size=2", "neural.noise_coupling=\"shared\""], "neural.noise_coupling", "no noise to share"),
             (["neural.batch_size=0"], "neural.batch_size", "between 1 and"),
+            (["neural.target_batch_size=1500"], "neural.target_batch_size", "multiple of neural.batch_size (1000)"),
             (["neural.conjugate=\"hellinger\""], "neural.conjugate", "\"kl\""),
             (["neural.map_learning_rate=-1e-3"], "neural.map_learning_rate", "> 0"),
             (["neural.potential_learning_rate=0"], "neural.potential_learning_rate", "> 0"),

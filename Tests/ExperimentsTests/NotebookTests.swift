@@ -237,4 +237,25 @@ final class NotebookTests: XCTestCase {
         XCTAssertNotEqual(ran.status, 0)
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), failing)
     }
+
+    /// A notebook's `jko run PRESET` is drawn by the figure recipes of PRESET only when it is
+    /// that preset exactly (config and seed) and complete: anything else is trained afresh.
+    func testRecipesReuseOnlyCompleteRunsOfTheUnmodifiedPreset() throws {
+        let runs = scratch.appendingPathComponent("runs")
+        let preset = "ou-1d"
+        let config = try ConfigLoader.resolve(preset, overrides: [])
+        let folder = try RunFolder.create(at: runs.appendingPathComponent(preset), force: false)
+        try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "test")
+        let context = try RecipeContext(reusing: runs)
+        defer { context.cleanUp() }
+        let reused = try XCTUnwrap(context.reusableRun(preset: preset, config: config), "the preset's own complete run")
+        XCTAssertEqual(reused.folder.url.standardizedFileURL.path, folder.url.standardizedFileURL.path)
+        XCTAssertNil(context.reusableRun(preset: preset, config: try ConfigLoader.resolve(preset, overrides: ["flow.steps=5"])), "another config")
+        var reseeded = config
+        reseeded.seed &+= 1
+        XCTAssertNil(context.reusableRun(preset: preset, config: reseeded), "another seed")
+        try FileManager.default.removeItem(at: folder.samplesURL(step: config.flow.steps, method: config.methods[0], reference: config.methods[0]))
+        XCTAssertNil(context.reusableRun(preset: preset, config: config), "a step's samples missing")
+        XCTAssertNil(try RecipeContext().reusableRun(preset: preset, config: config), "no folder to reuse from")
+    }
 }

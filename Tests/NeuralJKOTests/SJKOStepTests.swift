@@ -74,6 +74,31 @@ final class SJKOStepTests: XCTestCase {
         XCTAssertEqual(Double(mapLoss.scalar), lt, accuracy: 1e-5 * max(1, abs(lt)))
     }
 
+    /// With c = 2 target rows per prior row, L_v's first mean runs over all 2n target
+    /// points (by hand), and its gradient, computed in row shards over the cores, equals the
+    /// gradient of the unsharded loss.
+    func testPotentialLossWithMoreTargetRowsThanPriorRows() {
+        let map = AffineMap1D(weight: 1.5, bias: -0.25), potential = QuadraticPotential1D(p: 0.8, q: -0.3, c: 0.1)
+        let x = Tensor<Float>(shape: [2, 1], scalars: [0.5, -1.0]), y = Tensor<Float>(shape: [4, 1], scalars: [1.0, 2.0, -0.5, 0.25])
+        let z = Tensor<Float>.zeros([2, 1])
+        func v(_ t: Double) -> Double { 0.4 * t * t - 0.3 * t + 0.1 }
+        let tx = [1.5 * 0.5 - 0.25, 1.5 * -1.0 - 0.25]
+        let lv = [1.0, 2.0, -0.5, 0.25].map { exp(-v($0)) - 1 }.reduce(0, +) / 4 + (v(tx[0]) + v(tx[1])) / 2
+        let (value, gradients) = SJKOTrainingPair.potentialGradients(map: map, potential: potential, conjugate: .kl,
+                                                                     r1Weight: 0, x: x, noise: z, target: y)
+        XCTAssertEqual(Double(value.scalar), lv, accuracy: 1e-5 * max(1, abs(lv)))
+        // Unsharded: the same loss as one expression of the potential's parameters.
+        let moved = map(x, noise: z), psi = Conjugate.kl
+        let whole = valueWithGradient(at: potential.parameters) { p in
+            let w = potential.replacingParameters(p)
+            return psi(-w(y)).mean() + w(moved).mean()
+        }
+        XCTAssertEqual(value.scalar, whole.value.scalar, accuracy: 1e-6)
+        for (g, h) in zip(gradients, whole.gradients) {
+            for (a, b) in zip(g.scalars, h.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+    }
+
     /// Quantile points x_i = Q((i + ½)/n) of a Gaussian: the batch means become quadrature
     /// of the expectations with error O(1/n²) in the bulk.
     func quantilePoints(mean: Double, variance: Double, count: Int) -> Tensor<Float> {

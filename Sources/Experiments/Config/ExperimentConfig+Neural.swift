@@ -24,6 +24,8 @@ extension ExperimentConfig {
         public var firstStepIterations = 5000
         public var laterStepIterations = 5000
         public var batchSize = 400
+        /// Target samples per iteration in the potential's term E_ν[Ψ*(−v)] (0: batchSize).
+        public var targetBatchSize = 0
         public var mapLearningRate = 1e-4
         public var potentialLearningRate = 2e-5
         public var beta1 = 0.5
@@ -70,6 +72,9 @@ extension ExperimentConfig {
                  allowed: "the iterations must be between 1 and 10000000", where: { (1...10_000_000).contains($0) }),
         .integer("neural.batch_size", \.neural.batchSize, "Prior and target samples per training iteration.",
                  allowed: "the batch size must be between 1 and 1000000", where: { (1...1_000_000).contains($0) }),
+        .integer("neural.target_batch_size", \.neural.targetBatchSize,
+                 "Target samples per iteration in the potential's term E_ν[Ψ*(−v(y))], a multiple of neural.batch_size (0: neural.batch_size); more target samples than prior samples average the term's rare large values (a start far from ν) over more points.",
+                 allowed: "the target batch size must be between 0 and 10000000 (0: neural.batch_size)", where: { (0...10_000_000).contains($0) }),
         .number("neural.map_learning_rate", \.neural.mapLearningRate, "Adam learning rate of the map T.",
                 allowed: "the learning rate must be a finite number > 0", where: { $0 > 0 && $0.isFinite }),
         .number("neural.potential_learning_rate", \.neural.potentialLearningRate, "Adam learning rate of the potential v.",
@@ -111,6 +116,7 @@ extension ExperimentConfig {
         s.firstStepIterations = neural.firstStepIterations
         s.laterStepIterations = neural.laterStepIterations
         s.batchSize = neural.batchSize
+        s.targetBatchSize = neural.targetBatchSize > 0 ? neural.targetBatchSize : nil
         s.mapLearningRate = neural.mapLearningRate
         s.potentialLearningRate = neural.potentialLearningRate
         s.beta1 = neural.beta1

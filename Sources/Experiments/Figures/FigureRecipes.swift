@@ -80,16 +80,19 @@ public enum FigureRecipes {
     public static func named(_ id: String) -> Recipe? { all.first { $0.id == id } }
 
     /// Renders the recipes into `folder/ID.FORMAT` (runs shared between recipes of one preset);
-    /// `report` is called with each file written.
+    /// `report` is called with each file written. `reusing`: a folder of run folders
+    /// (`runs/` of a notebook's scratch folder) whose complete runs of an unmodified preset
+    /// (`runs/PRESET`, the preset's own config and seed, every step written) the recipes
+    /// draw instead of training the preset again.
     @discardableResult
     public static func render(_ ids: [String], into folder: URL, format: ImageFormat = .png, options: FigureOptions = FigureOptions(),
-                              report: (URL) -> Void = { _ in }) throws -> [URL] {
+                              reusing runs: URL? = nil, report: (URL) -> Void = { _ in }) throws -> [URL] {
         let recipes = try ids.map { id -> Recipe in
             guard let recipe = named(id) else { throw RecipeError.unknown(id) }
             return recipe
         }
         try FileSystem.makeFolder(folder)
-        let context = try RecipeContext(options: options)
+        let context = try RecipeContext(options: options, reusing: runs)
         defer { context.cleanUp() }
         var written: [URL] = []
         for recipe in recipes {
@@ -121,10 +124,13 @@ public enum FigureRecipes {
 final class RecipeContext {
     let root: URL
     let options: FigureOptions
+    /// Where finished runs of the presets may already be (``FigureRecipes/render(_:into:format:options:reusing:report:)``).
+    let reusable: URL?
     private var runs: [String: RunFigureData] = [:]
 
-    init(options: FigureOptions = FigureOptions()) throws {
+    init(options: FigureOptions = FigureOptions(), reusing reusable: URL? = nil) throws {
         self.options = options
+        self.reusable = reusable
         root = FileManager.default.temporaryDirectory.appendingPathComponent("jko-figure-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
@@ -133,10 +139,26 @@ final class RecipeContext {
     func run(preset: String) throws -> RunFigureData {
         if let done = runs[preset] { return done }
         let config = try ConfigLoader.resolve(preset, overrides: [])
+        if let existing = reusableRun(preset: preset, config: config) {
+            runs[preset] = existing
+            return existing
+        }
         let folder = try RunFolder.create(at: root.appendingPathComponent(preset), force: true)
         try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "jko figure (recipe run of \(preset))")
         let data = try RunFigureData(folder: folder)
         runs[preset] = data
+        return data
+    }
+
+    /// `reusable/PRESET` when it is a complete run of exactly `config` (same keys, same
+    /// seed, samples of every step), so that it draws what a fresh recipe run would.
+    func reusableRun(preset: String, config: ExperimentConfig) -> RunFigureData? {
+        guard let reusable else { return nil }
+        let url = reusable.appendingPathComponent(preset)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.toml").path),
+              let data = try? RunFigureData(folder: RunFolder(url: url)),
+              data.config == config, data.completedSteps.count == config.flow.steps + 1,
+              data.metrics?.rows.count == config.flow.steps + 1 else { return nil }
         return data
     }
 

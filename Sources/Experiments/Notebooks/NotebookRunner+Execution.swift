@@ -5,12 +5,14 @@ extension NotebookRunner {
     /// block's output body: the standard output of its command, or, for a block of several
     /// commands, each command's output after a `$ jko …` line. The scratch folder's path in
     /// the output is made relative (`runs/x`, not `/tmp/…/runs/x`); trailing blanks and
-    /// trailing empty lines are dropped. The folder is removed afterwards.
-    func execute(_ blocks: [NotebookDocument.CommandBlock], notebook: String) throws -> (outputs: [[String]], timings: [Timing]) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("jko-notebook-\(UUID().uuidString)")
+    /// trailing empty lines are dropped. The folder is removed afterwards, unless `keep` is
+    /// given: then it is `keep`'s folder (its commands ran in `keep/work`) and the caller
+    /// removes it.
+    func execute(_ blocks: [NotebookDocument.CommandBlock], notebook: String, keep: URL? = nil) throws -> (outputs: [[String]], timings: [Timing]) {
+        let root = keep ?? Self.scratchFolder()
         let work = root.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         var outputs: [[String]] = [], timings: [Timing] = []
         for block in blocks {
             var body: [String] = []
@@ -27,6 +29,11 @@ extension NotebookRunner {
             outputs.append(OutputExpectation.normalised(body))
         }
         return (outputs, timings)
+    }
+
+    /// A fresh, not yet created scratch folder path under the temporary directory.
+    static func scratchFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("jko-notebook-\(UUID().uuidString)")
     }
 
     /// One command as a child process in `work`; its standard output as lines.

@@ -12,7 +12,7 @@ import Foundation
 ///   `executable` in one scratch folder per notebook (so `jko run X` then `jko plot runs/X`
 ///   works), replaces each output block with the command's standard output, writes the
 ///   file once all commands succeeded, then regenerates the embedded figures from their
-///   recipes. Standard error (progress lines) is not captured; the scratch folder's path is
+///   recipes (a recipe whose preset a command ran unmodified draws that run, not a new one). Standard error (progress lines) is not captured; the scratch folder's path is
 ///   written as a relative path, so the output holds no absolute paths.
 /// - ``verify(_:)`` runs the commands the same way and reports every output block that
 ///   differs from the committed one (``OutputExpectation``); it writes nothing.
@@ -122,7 +122,11 @@ public struct NotebookRunner {
         if let first = problems.first { throw RunnerError.problems(problems, first: first) }
         var document = try load(url)
         let blocks = try document.commandBlocks()
-        let (outputs, timings) = try execute(blocks, notebook: url.lastPathComponent)
+        // The scratch folder lives until the figures are drawn: recipes of a preset that a
+        // command ran unmodified (`jko run PRESET`) draw that run instead of training it again.
+        let scratch = Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let (outputs, timings) = try execute(blocks, notebook: url.lastPathComponent, keep: scratch)
         for (block, body) in zip(blocks, outputs).reversed() { document.setOutput(of: block, to: body) }
         try Data(document.text.utf8).write(to: url, options: .atomic)
         if regenerateFigures {
@@ -134,7 +138,7 @@ public struct NotebookRunner {
                 var ids: [String] = []
                 for id in figures.compactMap({ Self.recipeID(of: $0.path) }) where !ids.contains(id) { ids.append(id) }
                 let start = Date()
-                try FigureRecipes.render(ids, into: target) { log("wrote \($0.lastPathComponent)") }
+                try FigureRecipes.render(ids, into: target, reusing: scratch.appendingPathComponent("work/runs")) { log("wrote \($0.lastPathComponent)") }
                 log(String(format: "%@: %d figures in %.1f s", url.lastPathComponent, ids.count, Date().timeIntervalSince(start)))
             }
         }
