@@ -2,6 +2,7 @@
 import Foundation
 import NumericalCore
 import Plotting
+import Probability
 import XCTest
 import _TestSupport
 
@@ -90,5 +91,20 @@ final class NeuralFiguresTests: XCTestCase {
         }
         XCTAssertTrue(FigureRecipes.named("neural-ou-2d-neural-map")?.needsLongTraining == true)
         XCTAssertFalse(FigureRecipes.fastIDs.contains("neural-ou-2d-neural-densities"))
+    }
+}
+
+/// The toy-flows figure of notebook 07 on tiny runs: one row per toy and the K = 1 row,
+/// every sample panel drawn.
+final class ToyFlowsFigureTests: XCTestCase {
+    func testToyFlowsFigureDrawsEveryToyAndTheOneStepCase() throws {
+        let context = try RecipeContext()
+        defer { context.cleanUp() }
+        let tiny = ["flow.steps=1", "neural.first_step_iterations=3", "neural.later_step_iterations=2", "neural.width=8", "neural.blocks=1",
+                    "output.sample_count=200", "neural.w2_sample_count=100"]
+        let figure = try ToyFlowsFigure.make(context, overrides: tiny, uotmOverrides: tiny)
+        XCTAssertEqual(figure.rows, ToyDataset.allCases.count + 1)
+        XCTAssertEqual(figure.columns, ToyFlowsFigure.steps.count + 1)
+        XCTAssertGreaterThan(figure.rasterize().inkFraction, 0.03)
     }
 }

@@ -51,7 +51,10 @@ public enum FigureRecipes {
                 try RunFigures.figure(kind, of: context.run(preset: preset.name), options: context.options)
             }
         }
-    } + neuralRecipes + imageRecipes
+    } + neuralRecipes + imageRecipes + [
+        Recipe(id: "toy-flows", summary: "S-JKO from N(0, I) to the six toy data sets and the K = 1 case, samples per step beside the data (notebook 07's size)",
+               needsLongTraining: true) { context in try ToyFlowsFigure.make(context) },
+    ]
 
     /// The neural figures of `neural-ou-2d` (the exact Gaussian JKO iterates beside the
     /// learned flow): a full training run, minutes on two cores.
@@ -135,23 +138,26 @@ final class RecipeContext {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
-    /// The preset run with its fixed seed (made on first use).
-    func run(preset: String) throws -> RunFigureData {
-        if let done = runs[preset] { return done }
-        let config = try ConfigLoader.resolve(preset, overrides: [])
+    /// The preset run with its fixed seed (made on first use), with `overrides` (`key=value`
+    /// as `jko run --set`) when a recipe draws the preset at another size.
+    func run(preset: String, overrides: [String] = []) throws -> RunFigureData {
+        let key = ([preset] + overrides).joined(separator: " ")
+        if let done = runs[key] { return done }
+        let config = try ConfigLoader.resolve(preset, overrides: overrides)
         if let existing = reusableRun(preset: preset, config: config) {
-            runs[preset] = existing
+            runs[key] = existing
             return existing
         }
-        let folder = try RunFolder.create(at: root.appendingPathComponent(preset), force: true)
-        try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "jko figure (recipe run of \(preset))")
+        let folder = try RunFolder.create(at: root.appendingPathComponent("run-\(runs.count)-\(preset)"), force: true)
+        try ExperimentRunner(config: config, folder: folder).run(source: preset, command: "jko figure (recipe run of \(key))")
         let data = try RunFigureData(folder: folder)
-        runs[preset] = data
+        runs[key] = data
         return data
     }
 
     /// `reusable/PRESET` when it is a complete run of exactly `config` (same keys, same
-    /// seed, samples of every step), so that it draws what a fresh recipe run would.
+    /// seed, samples of every step), so that it draws what a fresh recipe run would: a
+    /// notebook's `jko run PRESET --set …` with the recipe's own overrides qualifies.
     func reusableRun(preset: String, config: ExperimentConfig) -> RunFigureData? {
         guard let reusable else { return nil }
         let url = reusable.appendingPathComponent(preset)

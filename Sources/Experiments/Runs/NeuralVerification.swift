@@ -72,7 +72,10 @@ struct NeuralVerification {
     /// Against the data of a toy target (no exact flow exists): `M_w2_vs_data` = √ of the
     /// exact OT cost between 1000 neural samples and 1000 held-out data points (as torchcfm
     /// reports it), `M_mmd2_vs_data` = the unbiased MMD² with the sum of RBF kernels of
-    /// ``toyBandwidths``, and their floors on two independent 1000-point data samples.
+    /// ``toyBandwidths``, and their floors on two independent 1000-point data samples. For
+    /// the mixture toys (`8gaussians`, `25gaussians`) also ``ModeCoverage`` of the 1000
+    /// neural samples: `M_modes_vs_data` (modes covered) and `M_quality_vs_data` (fraction
+    /// within 3σ of a centre), with the same counts of a data sample as their floors.
     func dataMetrics(tag: String, mine sampler: @Sendable (Int, inout RandomGenerator) -> Matrix,
                      using generator: inout RandomGenerator) throws -> [(String, Double)] {
         let data = try config.targetSampler()
@@ -81,10 +84,16 @@ struct NeuralVerification {
         func mmd2(_ p: Matrix, _ q: Matrix) throws -> Double {
             try Self.toyBandwidths.reduce(0) { $0 + (try MaximumMeanDiscrepancy(bandwidth: $1).squaredDistance(p, q)) }
         }
-        return [("\(tag)_w2_vs_data", try ExactTransport.wassersteinDistance(x, a)),
-                ("\(tag)_w2floor_vs_data", try ExactTransport.wassersteinDistance(b, a)),
-                ("\(tag)_mmd2_vs_data", try mmd2(x, a)),
-                ("\(tag)_mmd2floor_vs_data", try mmd2(b, a))]
+        var out = [("\(tag)_w2_vs_data", try ExactTransport.wassersteinDistance(x, a)),
+                   ("\(tag)_w2floor_vs_data", try ExactTransport.wassersteinDistance(b, a)),
+                   ("\(tag)_mmd2_vs_data", try mmd2(x, a)),
+                   ("\(tag)_mmd2floor_vs_data", try mmd2(b, a))]
+        if let modes = data as? StratifiedGaussianMixture {
+            let mine = ModeCoverage(x, mixture: modes.mixture), theirs = ModeCoverage(b, mixture: modes.mixture)
+            out += [("\(tag)_modes_vs_data", Double(mine.modes)), ("\(tag)_modesfloor_vs_data", Double(theirs.modes)),
+                    ("\(tag)_quality_vs_data", mine.quality), ("\(tag)_qualityfloor_vs_data", theirs.quality)]
+        }
+        return out
     }
 
     /// Independent draws averaged in each W₂ floor (one draw fluctuates by tens of per cent).

@@ -1,0 +1,74 @@
+import Foundation
+import NumericalCore
+import Plotting
+import Probability
+
+/// The generative toy flows of notebook 07 (`jko figure toy-flows`): S-JKO from N(0, I) to
+/// each of the six official toy data sets (``ToyDataset``), one row per toy, its samples at
+/// chosen JKO steps in the columns and a sample of the data in the last column; a last row
+/// shows the K = 1 case (fixed-source UOTM, `toy-8gaussians-uotm`) with the same total number
+/// of iterations.
+///
+/// The runs are the toy presets (the official settings: K = 10, h = 1 with the per-dimension
+/// cost, batch 400, learning rates 1e-4 / 2e-5, independent noise) at the notebook's size,
+/// ``overrides`` (fewer iterations per step than the official 5000), so that `make notebooks`
+/// stays within its hour; a notebook that runs the same commands hands its runs to the recipe.
+enum ToyFlowsFigure {
+    /// The notebook size: 1000 iterations in the first step and 400 in each later one.
+    static let overrides = ["neural.first_step_iterations=1000", "neural.later_step_iterations=400"]
+    /// The K = 1 run gets the same total: 1000 + 9 × 400.
+    static let uotmOverrides = ["neural.first_step_iterations=4600"]
+    /// The JKO steps shown (k = 0 is the prior).
+    static let steps = [0, 1, 2, 4, 7, 10]
+
+    static func make(_ context: RecipeContext, overrides: [String] = overrides, uotmOverrides: [String] = uotmOverrides) throws -> Figure {
+        let toys = ToyDataset.allCases
+        let columns = steps.count + 1
+        let box = Interval(-4.5, 4.5)
+        let figure = RunFigures.makeFigure(rows: toys.count + 1, columns: columns,
+                                           title: "S-JKO from N(0, I) to the toy data sets: samples per JKO step (h = 1, per-dimension cost); last column: the data",
+                                           panelWidth: 1.75, panelHeight: 1.95)
+        let color = MethodStyle.of("neural-sjko", index: 0).color
+        var generator = RandomGenerator(seed: 0x746F_7973)
+        for (row, toy) in toys.enumerated() {
+            let data = try context.run(preset: "toy-\(toy.rawValue)", overrides: overrides)
+            for (column, step) in steps.enumerated() {
+                let axes = figure[row, column]
+                if let points = data.samples(data.reference, step: step) {
+                    scatter(axes, RunFigures.subsample(points, count: 1000), color: color)
+                }
+                panel(axes, box: box, title: row == 0 ? "k = \(step)" : nil, label: column == 0 ? toy.rawValue : nil)
+            }
+            let axes = figure[row, columns - 1]
+            scatter(axes, toy.sampler.sample(count: 1000, using: &generator), color: Color.ink)
+            panel(axes, box: box, title: row == 0 ? "data" : nil, label: nil)
+        }
+        // K = 1: one step of h = 10 straight to the data (only its k = 1 column exists).
+        let uotm = try context.run(preset: "toy-8gaussians-uotm", overrides: uotmOverrides)
+        let last = toys.count
+        for (column, step) in steps.enumerated() {
+            let axes = figure[last, column]
+            if step <= 1, let points = uotm.samples(uotm.reference, step: step) {
+                scatter(axes, RunFigures.subsample(points, count: 1000), color: color)
+            }
+            panel(axes, box: box, title: nil, label: column == 0 ? "8gaussians, K = 1" : nil)
+        }
+        let axes = figure[last, columns - 1]
+        scatter(axes, ToyDataset.eightGaussians.sampler.sample(count: 1000, using: &generator), color: Color.ink)
+        panel(axes, box: box, title: nil, label: nil)
+        return figure
+    }
+
+    static func scatter(_ axes: Axes, _ points: Matrix, color: Color) {
+        axes.add(ScatterPlot(x: points.column(0), y: points.column(1), color: color, radius: 1.0, alpha: 0.4))
+    }
+
+    static func panel(_ axes: Axes, box: Interval, title: String?, label: String?) {
+        axes.xLimits = box
+        axes.yLimits = box
+        axes.equalAspect = true
+        axes.title = title
+        axes.yLabel = label
+        axes.showsLegend = false
+    }
+}
