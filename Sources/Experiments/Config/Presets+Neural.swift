@@ -26,7 +26,7 @@ extension Presets {
         ] + ToyDataset.allCases.map { toy in
             ("toy-\(toy.rawValue)", "Generative toy: S-JKO from N(0, I) to the official code's \(toy.rawValue), with its settings (K = 10, h = 1 per-dimension cost, 5000 iterations per step)", toyPreset(toy))
         } + [
-            ("toy-8gaussians-uotm", "The K = 1 case of toy-8gaussians (fixed-source UOTM): one step of h = 10, 50000 iterations", toyUOTM),
+            ("toy-8gaussians-uotm", "The K = 1 case of toy-8gaussians (fixed-source UOTM, the official command): one step of h = 1, 50000 iterations", toyUOTM),
         ]
     }
 
@@ -52,7 +52,8 @@ extension Presets {
     static var toyUOTM: ExperimentConfig {
         var c = toyPreset(.eightGaussians)
         c.name = "toy-8gaussians-uotm"
-        c.flow = .init(timeStep: 10, steps: 1)
+        // The official fixed-source UOTM command: --num_phase 1 --init_h 1 --init_num_iterations 50000.
+        c.flow = .init(timeStep: 1, steps: 1)
         c.neural.firstStepIterations = 50_000
         return c
     }

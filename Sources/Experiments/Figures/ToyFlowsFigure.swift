@@ -43,7 +43,7 @@ enum ToyFlowsFigure {
             scatter(axes, toy.sampler.sample(count: 1000, using: &generator), color: Color.ink)
             panel(axes, box: box, title: row == 0 ? "data" : nil, label: nil)
         }
-        // K = 1: one step of h = 10 straight to the data (only its k = 1 column exists).
+        // K = 1: one step straight to the data (only its k = 1 column exists).
         let uotm = try context.run(preset: "toy-8gaussians-uotm", overrides: uotmOverrides)
         let last = toys.count
         for (column, step) in steps.enumerated() {
