@@ -10,7 +10,9 @@ import NumericalCore
 /// −0.8 / −0.1 at d = 2 / 4 / 6 / 10; JKO-ICNN about −2.4 / −2.1 / −2.2 / −1.8; VWGF −3.34
 /// (d = 2), −2.54 (d = 12). Each d is one ordinary run of the preset (its settings, the
 /// default seed) into a temporary folder; wall time per d is reported. `quick`: d = 1, 2
-/// with 200 + 50 iterations per step (a smoke run, not a measurement).
+/// with 200 + 50 iterations per step (a smoke run, not a measurement). The environment
+/// variable `JKO_OU_DIMENSIONS` (e.g. `2,4,10`) runs other dimensions, in its order (each
+/// full run takes minutes: on a shared machine, the ones beside published figures first).
 public enum OUDimensionsBenchmark {
     static let published: [Int: (sjko: Double?, icnn: Double?, vwgf: Double?)] = [
         2: (-2.4, -2.4, -3.34), 4: (-1.2, -2.1, nil), 6: (-0.8, -2.2, nil), 10: (-0.1, -1.8, nil), 12: (nil, nil, -2.54),
@@ -18,7 +20,10 @@ public enum OUDimensionsBenchmark {
 
     public static func run(quick: Bool) throws -> BenchmarkReport {
         var report = BenchmarkReport(suite: "ou-dimensions")
-        let dimensions = quick ? [1, 2] : [1, 2, 4, 6, 8, 10, 12]
+        let chosen = ProcessInfo.processInfo.environment["JKO_OU_DIMENSIONS"].map { text in
+            text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 1 }
+        }
+        let dimensions = chosen.flatMap { $0.isEmpty ? nil : $0 } ?? (quick ? [1, 2] : [1, 2, 4, 6, 8, 10, 12])
         var lines = ["   d  t   neural-vs-OU  neural-vs-JKO  JKO-vs-OU(floor)  S-JKO(pub)  JKO-ICNN(pub)  VWGF(pub)  wall"]
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("jko-ou-dimensions-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

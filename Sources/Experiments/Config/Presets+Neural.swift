@@ -9,10 +9,11 @@ import Probability
 /// a residual map that starts at the identity (T_old at k = 0), a learned quadratic in the
 /// potential (the exact potential of a Gaussian flow is quadratic), larger learning rates,
 /// Adam β = (0.9, 0.999) with four target samples per prior sample in the potential's term
-/// and an EMA of the map (the term E_ν[e^{−v}] is heavy-tailed when the start is far from
-/// ν; a short second-moment memory, β₂ = 0.9, scales its rare large gradients down to the
-/// size of the common ones and biases the potential), and the unnormalised cost, so h is
-/// the Fokker–Planck step of the exact columns.
+/// (the term E_ν[e^{−v}] is heavy-tailed when the start is far from ν; a short
+/// second-moment memory, β₂ = 0.9, scales its rare large gradients down to the size of the
+/// common ones and biases the potential), no EMA (averaged weights carry earlier steps into
+/// the frozen T_old, which then lags), and the unnormalised cost, so h is the
+/// Fokker–Planck step of the exact columns.
 extension Presets {
     static var neural: [(name: String, summary: String, config: ExperimentConfig)] {
         [
@@ -67,9 +68,7 @@ extension Presets {
     }
 
     /// The overrides of `jko run PRESET --quick`: a size that runs in well under a minute
-    /// (tests, the demo); nil for names that are not presets. The neural presets' EMA decay
-    /// shrinks with their steps (0.97¹⁰⁰ ≈ 0.995⁶⁰⁰: the previous step's weights keep the
-    /// same small share of the average at the end of a step).
+    /// (tests, the demo); nil for names that are not presets.
     public static func quickOverrides(_ name: String) -> [String]? {
         guard named(name) != nil else { return nil }
         switch name {
@@ -81,12 +80,12 @@ extension Presets {
             return ["flow.steps=2", "neural.first_step_iterations=2", "neural.later_step_iterations=2", "neural.batch_size=2", "images.dataset=\"synthetic\""]
         case "neural-ou-1d":
             return ["neural.first_step_iterations=300", "neural.later_step_iterations=100", "neural.batch_size=500",
-                    "neural.target_batch_size=2000", "neural.ema_decay=0.97",
+                    "neural.target_batch_size=2000",
                     "neural.fit_sample_count=20000", "particles.count=1000", "output.sample_count=1000", "neural.w2_sample_count=1000"]
         case let n where n.hasPrefix("toy-"):
             return ["flow.steps=\(min(named(name)!.flow.steps, 3))", "neural.first_step_iterations=300", "neural.later_step_iterations=200"]
         case let n where n.hasPrefix("neural-"):
-            return ["flow.steps=6", "neural.first_step_iterations=300", "neural.later_step_iterations=150", "neural.ema_decay=0.97",
+            return ["flow.steps=6", "neural.first_step_iterations=300", "neural.later_step_iterations=150",
                     "neural.fit_sample_count=20000", "output.sample_count=1000", "neural.w2_sample_count=500"]
         default:
             return ["flow.steps=\(min(named(name)!.flow.steps, 6))"]
@@ -107,7 +106,6 @@ extension Presets {
         c.neural.potentialLearningRate = 1e-3
         c.neural.beta1 = 0.9
         c.neural.beta2 = 0.999
-        c.neural.emaDecay = 0.995
         c.neural.firstStepIterations = 2000
         c.neural.laterStepIterations = 600
     }
