@@ -84,9 +84,9 @@ public enum FigureRecipes {
 
     /// Renders the recipes into `folder/ID.FORMAT` (runs shared between recipes of one preset);
     /// `report` is called with each file written. `reusing`: a folder of run folders
-    /// (`runs/` of a notebook's scratch folder) whose complete runs of an unmodified preset
-    /// (`runs/PRESET`, the preset's own config and seed, every step written) the recipes
-    /// draw instead of training the preset again.
+    /// (`runs/` of a notebook's scratch folder) whose complete runs of exactly the config a
+    /// recipe needs (`runs/PRESET`, the preset with the recipe's overrides, same seed, every
+    /// step written) the recipes draw instead of training again.
     @discardableResult
     public static func render(_ ids: [String], into folder: URL, format: ImageFormat = .png, options: FigureOptions = FigureOptions(),
                               reusing runs: URL? = nil, report: (URL) -> Void = { _ in }) throws -> [URL] {

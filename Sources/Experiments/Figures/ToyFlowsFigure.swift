@@ -3,7 +3,7 @@ import NumericalCore
 import Plotting
 import Probability
 
-/// The generative toy flows of notebook 07 (`jko figure toy-flows`): S-JKO from N(0, I) to
+/// The generative toy flows (`jko figure toy-flows`, for the toy notebook): S-JKO from N(0, I) to
 /// each of the six official toy data sets (``ToyDataset``), one row per toy, its samples at
 /// chosen JKO steps in the columns and a sample of the data in the last column; a last row
 /// shows the K = 1 case (fixed-source UOTM, `toy-8gaussians-uotm`) with the same total number

@@ -12,8 +12,10 @@ import Foundation
 ///   `executable` in one scratch folder per notebook (so `jko run X` then `jko plot runs/X`
 ///   works), replaces each output block with the command's standard output, writes the
 ///   file once all commands succeeded, then regenerates the embedded figures from their
-///   recipes (a recipe whose preset a command ran unmodified draws that run, not a new one). Standard error (progress lines) is not captured; the scratch folder's path is
-///   written as a relative path, so the output holds no absolute paths.
+///   recipes (a recipe whose run a command already made, same config and seed, draws that
+///   run instead of training again). Standard error (progress lines) is not captured; the
+///   scratch folder's path is written as a relative path, so the output holds no absolute
+///   paths.
 /// - ``verify(_:)`` runs the commands the same way and reports every output block that
 ///   differs from the committed one (``OutputExpectation``); it writes nothing.
 public struct NotebookRunner {
@@ -122,8 +124,8 @@ public struct NotebookRunner {
         if let first = problems.first { throw RunnerError.problems(problems, first: first) }
         var document = try load(url)
         let blocks = try document.commandBlocks()
-        // The scratch folder lives until the figures are drawn: recipes of a preset that a
-        // command ran unmodified (`jko run PRESET`) draw that run instead of training it again.
+        // The scratch folder lives until the figures are drawn: a recipe whose run a command
+        // already made (same config and seed) draws that run instead of training again.
         let scratch = Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let (outputs, timings) = try execute(blocks, notebook: url.lastPathComponent, keep: scratch)
