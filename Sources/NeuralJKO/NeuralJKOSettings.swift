@@ -31,6 +31,8 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     public var parametrisation = Parametrisation.sjko
     /// Ψ*: the divergence to the target.
     public var conjugate = Conjugate.kl
+    /// The potential's loss: the official semi-dual, or `logistic` (KL only; ``PotentialObjective``).
+    public var potentialObjective = PotentialObjective.semiDual
     public var costNormalisation = CostNormalisation.none
     /// Dimension of the map's noise z (0: a deterministic map).
     public var noiseSize = 2
@@ -100,6 +102,9 @@ public struct NeuralJKOSettings: Equatable, Sendable {
     public func problem() -> (key: String, allowed: String)? {
         if parametrisation == .chain && noiseCoupling == .shared && noiseSize > 0 {
             return ("neural.noise_coupling", "the chain compares T(x, z) with x itself (T_old is the identity), so there is no noise to share: use \"independent\" or neural.noise_size = 0")
+        }
+        if potentialObjective == .logistic && conjugate != .kl {
+            return ("neural.potential_objective", "the logistic objective estimates v = log(dν/dρ), the potential of the KL divergence only: use neural.conjugate = \"kl\" or neural.potential_objective = \"semi-dual\"")
         }
         if batchSize < 1 { return ("neural.batch_size", "the batch size must be at least 1") }
         if let targetBatchSize, targetBatchSize < batchSize || targetBatchSize % batchSize != 0 {

@@ -59,6 +59,7 @@ where Map.Scalar == Float, Potential.Scalar == Float, Map.Scalar: SafeTensorsSca
         pair = SJKOTrainingPair(map: map, potential: potential, timeStep: 1, conjugate: settings.conjugate,
                                 mapLearningRate: settings.mapLearningRate, potentialLearningRate: settings.potentialLearningRate,
                                 beta1: settings.beta1, beta2: settings.beta2, r1Weight: Float(settings.r1Weight))
+        pair.potentialObjective = settings.potentialObjective
         average = settings.emaDecay.map { ExponentialMovingAverage(decay: $0) }
         self.generator = generator
         pair.communicator = communicator

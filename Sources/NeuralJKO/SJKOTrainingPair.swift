@@ -8,7 +8,8 @@ import NeuralNetworks
 ///
 /// One iteration runs the potential update, then the map update (both Adam):
 /// ```
-/// L_v = E_y[Ψ*(−v(y))] + E[v(T(x, z₀))]  [+ (λ/2) E_y|∇v(y)|²]      (T frozen)
+/// L_v = E_y[Ψ*(−v(y))] + E[v(T(x, z₀))]  [+ (λ/2) E_y|∇v(y)|²]      (T frozen; or the
+///       logistic loss of ``PotentialObjective``)
 /// L_T = E[s·|T_old(x, z₁) − T(x, z)|² − v(T(x, z))]                  (v frozen)
 /// ```
 /// with s = 1/(2h) (cost `none`) or 1/(2hd) (`per-dimension`). The caller passes
@@ -31,6 +32,8 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     public var mapOptimizer: Adam<Float>
     public var potentialOptimizer: Adam<Float>
     public var conjugate: Conjugate
+    /// The potential's loss (``PotentialObjective``; the official code's semi-dual by default).
+    public var potentialObjective = PotentialObjective.semiDual
     /// s, the factor of the squared distance: 1/(2h) or 1/(2hd).
     public var costScale: Float
     /// λ of the R1 penalty (0: off).
@@ -63,7 +66,7 @@ where Map.Scalar == Float, Potential.Scalar == Float {
                               potentialNoise z0: Tensor<Float>, mapNoise z: Tensor<Float>,
                               share: Float = 1) -> (potentialLoss: Float, mapLoss: Float) {
         let potentialPart = Self.potentialGradients(map: map, potential: potential, conjugate: conjugate,
-                                                    r1Weight: r1Weight, x: x, noise: z0, target: y)
+                                                    objective: potentialObjective, r1Weight: r1Weight, x: x, noise: z0, target: y)
         var potentialGradients = potentialPart.gradients
         let lv = GradientAllReduce.sum(&potentialGradients, loss: potentialPart.value.scalar, share: share, over: communicator)
         potentialOptimizer.step(&potential, gradients: potentialGradients)
@@ -82,7 +85,8 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     }
 
     /// L_v and its gradient in v's parameters.
-    public static func potentialGradients(map: Map, potential: Potential, conjugate: Conjugate, r1Weight: Float,
+    public static func potentialGradients(map: Map, potential: Potential, conjugate: Conjugate,
+                                          objective: PotentialObjective = .semiDual, r1Weight: Float,
                                           x: Tensor<Float>, noise z: Tensor<Float>,
                                           target y: Tensor<Float>) -> (value: Tensor<Float>, gradients: [Tensor<Float>]) {
         let c = y.shape[0] / x.shape[0]
@@ -95,7 +99,8 @@ where Map.Scalar == Float, Potential.Scalar == Float {
             let v = potential.replacingParameters(p)
             let data = y.rowSlice((c * rows.lowerBound)..<(c * rows.upperBound))
             let values = v(Tensor.concatenated([data, moved], alongAxis: 0))
-            var loss = conjugate(-values.rowSlice(0..<m)).mean() + values.rowSlice(m..<(m + rows.count)).mean()
+            var loss = objective.loss(onTarget: values.rowSlice(0..<m), onMoved: values.rowSlice(m..<(m + rows.count)),
+                                      conjugate: conjugate)
             if r1Weight > 0 {
                 let g = gradient(at: data) { v($0).sum() }
                 loss = loss + (g * g).reshaped(to: [m, -1]).sum(alongAxis: 1).mean() * (r1Weight / 2)
@@ -117,6 +122,6 @@ where Map.Scalar == Float, Potential.Scalar == Float {
     /// L_v alone (no gradient), for tests and diagnostics.
     public func potentialLoss(x: Tensor<Float>, noise z: Tensor<Float>, target y: Tensor<Float>) -> Float {
         let moved = map(x, noise: z)
-        return (conjugate(-potential(y)).mean() + potential(moved).mean()).scalar
+        return potentialObjective.loss(onTarget: potential(y), onMoved: potential(moved), conjugate: conjugate).scalar
     }
 }

@@ -74,6 +74,54 @@ final class SJKOStepTests: XCTestCase {
         XCTAssertEqual(Double(mapLoss.scalar), lt, accuracy: 1e-5 * max(1, abs(lt)))
     }
 
+    /// The logistic objective L_v = mean softplus(−v(y)) + mean softplus(v(T(x))) on two
+    /// points each, by hand.
+    func testLogisticPotentialLossMatchesHandComputation() {
+        let map = AffineMap1D(weight: 1.5, bias: -0.25), potential = QuadraticPotential1D(p: 0.8, q: -0.3, c: 0.1)
+        let x = Tensor<Float>(shape: [2, 1], scalars: [0.5, -1.0]), y = Tensor<Float>(shape: [2, 1], scalars: [1.0, 2.0])
+        let z = Tensor<Float>.zeros([2, 1])
+        func v(_ t: Double) -> Double { 0.4 * t * t - 0.3 * t + 0.1 }
+        func softplus(_ t: Double) -> Double { log1p(exp(t)) }
+        let tx = [1.5 * 0.5 - 0.25, 1.5 * -1.0 - 0.25]
+        let lv = (softplus(-v(1)) + softplus(-v(2))) / 2 + (softplus(v(tx[0])) + softplus(v(tx[1]))) / 2
+        let (value, _) = SJKOTrainingPair.potentialGradients(map: map, potential: potential, conjugate: .kl, objective: .logistic,
+                                                             r1Weight: 0, x: x, noise: z, target: y)
+        XCTAssertEqual(Double(value.scalar), lv, accuracy: 1e-5 * max(1, abs(lv)))
+    }
+
+    /// A start wider than twice the target (s = 3, 1/a = 0.8 → S′ ≈ 2.5 > 2/a, so
+    /// χ²(μ₁‖ν) = ∞ and the semi-dual's E_ν[e^{−v}] has infinite variance): trained like
+    /// the test below, the logistic objective lands on the closed-form step (slope and
+    /// intercept within 3 %, the potential's curvature within 5 %).
+    func testLogisticObjectiveRecoversTheClosedFormStep() {
+        let wide = (m: 1.0, s: 3.0, b: -0.5, a: 1.25, h: 0.1)
+        let mean = (wide.m + wide.h * wide.a * wide.b) / (1 + wide.h * wide.a)
+        let slope = (1 + (1 + 4 * wide.h * (1 + wide.h * wide.a) / wide.s).squareRoot()) / (2 * (1 + wide.h * wide.a))
+        XCTAssertGreaterThan(slope * slope * wide.s, 2 / wide.a, "χ²(μ₁‖ν) must be infinite for this test")
+        let variance = slope * slope * wide.s
+        let curvature = 1 / variance - wide.a
+        func train(_ objective: PotentialObjective) -> (slope: Double, intercept: Double, curvature: Double) {
+            var pair = SJKOTrainingPair(map: AffineMap1D(weight: 1, bias: 0), potential: QuadraticPotential1D(p: 0, q: 0, c: 0),
+                                        timeStep: Float(wide.h), mapLearningRate: 1e-2, potentialLearningRate: 1e-2, beta1: 0.9, beta2: 0.999)
+            pair.potentialObjective = objective
+            var generator = RandomGenerator(seed: 11)
+            let n = 2000
+            for iteration in 0..<3000 {
+                if iteration == 2000 { pair.mapOptimizer.learningRate = 1e-3; pair.potentialOptimizer.learningRate = 1e-3 }
+                let x = Tensor<Float>.randomNormal(shape: [n, 1], mean: Float(wide.m), standardDeviation: Float(wide.s.squareRoot()), using: &generator)
+                let y = Tensor<Float>.randomNormal(shape: [n, 1], mean: Float(wide.b), standardDeviation: Float((1 / wide.a).squareRoot()), using: &generator)
+                let z = Tensor<Float>.zeros([n, 1])
+                _ = pair.step(x: x, previous: x, target: y, potentialNoise: z, mapNoise: z)
+            }
+            return (Double(pair.map.weight.scalars[0]), Double(pair.map.bias.scalars[0]), Double(pair.potential.coefficients.scalars[0]))
+        }
+        let logistic = train(.logistic)
+        let intercept = mean - slope * wide.m
+        XCTAssertEqual(logistic.slope, slope, accuracy: 0.03 * slope, "logistic slope")
+        XCTAssertEqual(logistic.intercept, intercept, accuracy: 0.03 * abs(intercept) + 0.01, "logistic intercept")
+        XCTAssertEqual(logistic.curvature, curvature, accuracy: 0.05 * abs(curvature) + 0.02, "logistic curvature")
+    }
+
     /// With c = 2 target rows per prior row, L_v's first mean runs over all 2n target
     /// points (by hand), and its gradient, computed in row shards over the cores, equals the
     /// gradient of the unsharded loss.
@@ -110,6 +158,10 @@ final class SJKOStepTests: XCTestCase {
     /// affine map and the quadratic potential: the gradients there are < 1 % of those at a
     /// point perturbed by 0.05 in every parameter (quadrature and Float rounding set the floor).
     func testClosedFormGaussianStepIsStationary() {
+        for objective in PotentialObjective.allCases { assertClosedFormStepIsStationary(objective) }
+    }
+
+    func assertClosedFormStepIsStationary(_ objective: PotentialObjective) {
         let e = exact, v = exactPotential
         let n = 20_001
         let x = quantilePoints(mean: m, variance: s, count: n), y = quantilePoints(mean: b, variance: 1 / a, count: n)
@@ -117,16 +169,16 @@ final class SJKOStepTests: XCTestCase {
         func gradients(shift: Float) -> (map: [Float], potential: [Float]) {
             let map = AffineMap1D(weight: Float(e.slope) + shift, bias: Float(e.mean - e.slope * m) + shift)
             let potential = QuadraticPotential1D(p: Float(v.p) + shift, q: Float(v.q) - shift, c: Float(v.c) + shift)
-            let (_, gv) = SJKOTrainingPair.potentialGradients(map: map, potential: potential, conjugate: .kl, r1Weight: 0,
-                                                              x: x, noise: z, target: y)
+            let (_, gv) = SJKOTrainingPair.potentialGradients(map: map, potential: potential, conjugate: .kl, objective: objective,
+                                                              r1Weight: 0, x: x, noise: z, target: y)
             let (_, gt) = SJKOTrainingPair.mapGradients(map: map, potential: potential, costScale: Float(1 / (2 * h)),
                                                         x: x, previous: x, noise: z)
             return (gt.flatMap(\.scalars), gv.flatMap(\.scalars))
         }
         let atOptimum = gradients(shift: 0), perturbed = gradients(shift: 0.05)
         func norm(_ g: [Float]) -> Float { g.map { $0 * $0 }.reduce(0, +).squareRoot() }
-        XCTAssertLessThan(norm(atOptimum.map), 0.01 * norm(perturbed.map), "map gradient at the optimum \(atOptimum.map)")
-        XCTAssertLessThan(norm(atOptimum.potential), 0.01 * norm(perturbed.potential), "potential gradient at the optimum \(atOptimum.potential)")
+        XCTAssertLessThan(norm(atOptimum.map), 0.01 * norm(perturbed.map), "\(objective): map gradient at the optimum \(atOptimum.map)")
+        XCTAssertLessThan(norm(atOptimum.potential), 0.01 * norm(perturbed.potential), "\(objective): potential gradient at the optimum \(atOptimum.potential)")
     }
 
     /// Training the pair from T = id, v = 0 on fresh batches (seeded) converges to the

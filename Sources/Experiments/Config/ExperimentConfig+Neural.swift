@@ -7,6 +7,8 @@ extension ExperimentConfig {
     public struct Neural: Equatable, Sendable {
         /// Ψ*: `kl` (Fokker–Planck), `chi2`, `softplus`, `linear` (balanced OT).
         public var conjugate = "kl"
+        /// The potential's loss: `semi-dual` (official) or `logistic` (KL only).
+        public var potentialObjective = "semi-dual"
         /// `none`: cost |x−y|²/(2h), h the Fokker–Planck step; `per-dimension`: |x−y|²/(2hd), effective step d·h.
         public var cost = "none"
         /// Dimension of the map's noise z (0: deterministic map).
@@ -52,6 +54,9 @@ extension ExperimentConfig {
         .string("neural.conjugate", \.neural.conjugate,
                 "Neural columns: Ψ* of the divergence to the target: \"kl\" (the Fokker–Planck flow), \"chi2\", \"softplus\", \"linear\" (balanced OT).",
                 choices: Conjugate.allCases.map(\.rawValue)),
+        .string("neural.potential_objective", \.neural.potentialObjective,
+                "Loss of the potential v: \"semi-dual\" E_ν[Ψ*(−v)] + E_ρ[v] (official code) or \"logistic\" E_ν[softplus(−v)] + E_ρ[softplus(v)] (density-ratio estimation by classification, same optimum v = log dν/dρ; KL only), for ρ = T#μ.",
+                choices: PotentialObjective.allCases.map(\.rawValue)),
         .string("neural.cost", \.neural.cost,
                 "Transport cost: \"none\" is |x−y|²/(2h), so h is the Fokker–Planck time step; \"per-dimension\" is the official code's |x−y|²/(2hd), effective step d·h (t reported as k·d·h).",
                 choices: NeuralJKOSettings.CostNormalisation.allCases.map(\.rawValue)),
@@ -107,6 +112,7 @@ extension ExperimentConfig {
         var s = NeuralJKOSettings()
         s.parametrisation = method == "neural-chain" ? .chain : .sjko
         s.conjugate = Conjugate(rawValue: neural.conjugate) ?? .kl
+        s.potentialObjective = PotentialObjective(rawValue: neural.potentialObjective) ?? .semiDual
         s.costNormalisation = NeuralJKOSettings.CostNormalisation(rawValue: neural.cost) ?? .none
         s.noiseSize = neural.noiseSize
         s.noiseCoupling = NeuralJKOSettings.NoiseCoupling(rawValue: neural.noiseCoupling) ?? .independent
