@@ -103,6 +103,8 @@ extension NeuralRunTests {
             (["neural.batch_size=0"], "neural.batch_size", "between 1 and"),
             (["neural.target_batch_size=1500"], "neural.target_batch_size", "multiple of neural.batch_size (1000)"),
             (["neural.conjugate=\"hellinger\""], "neural.conjugate", "\"kl\""),
+            (["neural.potential_objective=\"hinge\""], "neural.potential_objective", "\"semi-dual\""),
+            (["neural.conjugate=\"chi2\"", "neural.potential_objective=\"logistic\""], "neural.potential_objective", "KL divergence only"),
             (["neural.map_learning_rate=-1e-3"], "neural.map_learning_rate", "> 0"),
             (["neural.potential_learning_rate=0"], "neural.potential_learning_rate", "> 0"),
             (["neural.cost=\"per-dimension\""], "neural.cost", "exact columns"),

@@ -24,7 +24,6 @@ enum ToyFlowsFigure {
     static func make(_ context: RecipeContext, overrides: [String] = overrides, uotmOverrides: [String] = uotmOverrides) throws -> Figure {
         let toys = ToyDataset.allCases
         let columns = steps.count + 1
-        let box = Interval(-4.5, 4.5)
         let figure = RunFigures.makeFigure(rows: toys.count + 1, columns: columns,
                                            title: "S-JKO from N(0, I) to the toy data sets: samples per JKO step (h = 1, per-dimension cost); last column: the data",
                                            panelWidth: 1.75, panelHeight: 1.95)
@@ -32,6 +31,8 @@ enum ToyFlowsFigure {
         var generator = RandomGenerator(seed: 0x746F_7973)
         for (row, toy) in toys.enumerated() {
             let data = try context.run(preset: "toy-\(toy.rawValue)", overrides: overrides)
+            let sample = toy.sampler.sample(count: 1000, using: &generator)
+            let box = Self.box(around: sample)
             for (column, step) in steps.enumerated() {
                 let axes = figure[row, column]
                 if let points = data.samples(data.reference, step: step) {
@@ -40,12 +41,14 @@ enum ToyFlowsFigure {
                 panel(axes, box: box, title: row == 0 ? "k = \(step)" : nil, label: column == 0 ? toy.rawValue : nil)
             }
             let axes = figure[row, columns - 1]
-            scatter(axes, toy.sampler.sample(count: 1000, using: &generator), color: Color.ink)
+            scatter(axes, sample, color: Color.ink)
             panel(axes, box: box, title: row == 0 ? "data" : nil, label: nil)
         }
         // K = 1: one step straight to the data (only its k = 1 column exists).
         let uotm = try context.run(preset: "toy-8gaussians-uotm", overrides: uotmOverrides)
         let last = toys.count
+        let sample = ToyDataset.eightGaussians.sampler.sample(count: 1000, using: &generator)
+        let box = Self.box(around: sample)
         for (column, step) in steps.enumerated() {
             let axes = figure[last, column]
             if step <= 1, let points = uotm.samples(uotm.reference, step: step) {
@@ -54,9 +57,19 @@ enum ToyFlowsFigure {
             panel(axes, box: box, title: nil, label: column == 0 ? "8gaussians, K = 1" : nil)
         }
         let axes = figure[last, columns - 1]
-        scatter(axes, ToyDataset.eightGaussians.sampler.sample(count: 1000, using: &generator), color: Color.ink)
+        scatter(axes, sample, color: Color.ink)
         panel(axes, box: box, title: nil, label: nil)
         return figure
+    }
+
+    /// The square [−b, b]² of a toy's row: b = 1.1 × the data sample's largest |coordinate|,
+    /// at least 3.5 (the prior's 3.5σ), so the data and the prior both fit (the toys' scales
+    /// differ tenfold: the checkerboard lies in [−2.1, 2.1]², the 8 Gaussians at radius 12).
+    static func box(around sample: Matrix) -> Interval {
+        var largest = 0.0
+        for i in 0..<sample.rows { for j in 0..<sample.columns { largest = max(largest, abs(sample[i, j])) } }
+        let b = max(3.5, 1.1 * largest)
+        return Interval(-b, b)
     }
 
     static func scatter(_ axes: Axes, _ points: Matrix, color: Color) {
