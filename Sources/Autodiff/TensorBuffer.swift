@@ -64,6 +64,22 @@ final class BufferPool: @unchecked Sendable {
         return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
     }
 
+    /// Bytes of the idle blocks.
+    var idleByteCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return idleBytes
+    }
+
+    /// Frees every idle block.
+    func drain() {
+        lock.lock()
+        let blocks = idle.values.flatMap { $0 }
+        idle.removeAll()
+        idleBytes = 0
+        lock.unlock()
+        for block in blocks { block.deallocate() }
+    }
+
     func give(_ block: UnsafeMutableRawPointer, bytes: Int) {
         if bytes >= minimumPooledBytes {
             lock.lock()

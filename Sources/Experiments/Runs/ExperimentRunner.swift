@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 import MessagePassing
 import NumericalCore
@@ -131,6 +132,9 @@ public struct ExperimentRunner {
                     try folder.saveCheckpoint(method.checkpoint(), step: step, method: method.name)
                 }
             } }
+            // The step's evaluation passes leave large idle buffers; resident memory should
+            // measure what the run holds, not the largest pass so far.
+            TensorMemory.releaseIdle()
             progress?.update(done: step + 1, detail: "step \(step)/\(config.flow.steps)")
         }
         progress?.finish()
