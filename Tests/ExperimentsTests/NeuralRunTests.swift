@@ -121,3 +121,35 @@ extension NeuralRunTests {
         }
     }
 }
+
+/// `neural.potential_objective = "auto"` (the verification presets): the logistic loss exactly
+/// where χ²(μ₀‖ν) is infinite for a Gaussian start and target.
+final class PotentialObjectiveChoiceTests: XCTestCase {
+    func testAutoChoosesTheLogisticLossWhereTheStartIsTwiceAsWide() throws {
+        // neural-ou-2d: start diag(0.2, 0.6) against ν = diag(0.5, 2): ratio 0.4 (by hand).
+        let ou2d = try XCTUnwrap(Presets.named("neural-ou-2d"))
+        XCTAssertEqual(try XCTUnwrap(ou2d.startToTargetVarianceRatio), 0.4, accuracy: 1e-12)
+        XCTAssertEqual(ou2d.resolvedPotentialObjective, .semiDual)
+        // neural-ou-nd: start N(0, I), so the ratio is 1/λ_min(Σ) of the random target.
+        for d in [1, 2, 4, 6, 8, 10, 12] {
+            var config = try XCTUnwrap(Presets.named("neural-ou-nd"))
+            config.target.dimension = d
+            let smallest = try XCTUnwrap(try config.targetDistribution().covariance.symmetricEigen().values.min())
+            let ratio = try XCTUnwrap(config.startToTargetVarianceRatio)
+            XCTAssertEqual(ratio, 1 / smallest, accuracy: 1e-9 / smallest, "d = \(d)")
+            XCTAssertEqual(config.resolvedPotentialObjective, ratio >= 2 ? .logistic : .semiDual, "d = \(d)")
+            print("neural-ou-nd d = \(d): start/target variance ratio \(ratio) → \(config.resolvedPotentialObjective.rawValue)")
+        }
+        // Mixture starts, sample-only targets and other divergences keep the semi-dual.
+        XCTAssertEqual(try XCTUnwrap(Presets.named("neural-ou-1d")).resolvedPotentialObjective, .semiDual)
+        XCTAssertEqual(try XCTUnwrap(Presets.named("neural-double-well-2d")).resolvedPotentialObjective, .semiDual)
+        var chi2 = try XCTUnwrap(Presets.named("neural-ou-nd"))
+        chi2.target.dimension = 4
+        chi2.neural.conjugate = "chi2"
+        XCTAssertEqual(chi2.resolvedPotentialObjective, .semiDual)
+        // An explicit choice is kept.
+        var explicit = try XCTUnwrap(Presets.named("neural-ou-nd"))
+        explicit.neural.potentialObjective = "semi-dual"
+        XCTAssertEqual(explicit.resolvedPotentialObjective, .semiDual)
+    }
+}

@@ -1,4 +1,5 @@
 import NeuralJKO
+import NumericalCore
 
 extension ExperimentConfig {
     /// The neural JKO columns `neural-sjko` and `neural-chain` (DESIGN.md §1.3): the scheme,
@@ -7,7 +8,8 @@ extension ExperimentConfig {
     public struct Neural: Equatable, Sendable {
         /// Ψ*: `kl` (Fokker–Planck), `chi2`, `softplus`, `linear` (balanced OT).
         public var conjugate = "kl"
-        /// The potential's loss: `semi-dual` (official) or `logistic` (KL only).
+        /// The potential's loss: `semi-dual` (official), `logistic` (KL only) or `auto`
+        /// (``ExperimentConfig/resolvedPotentialObjective``).
         public var potentialObjective = "semi-dual"
         /// `none`: cost |x−y|²/(2h), h the Fokker–Planck step; `per-dimension`: |x−y|²/(2hd), effective step d·h.
         public var cost = "none"
@@ -55,8 +57,8 @@ extension ExperimentConfig {
                 "Neural columns: Ψ* of the divergence to the target: \"kl\" (the Fokker–Planck flow), \"chi2\", \"softplus\", \"linear\" (balanced OT).",
                 choices: Conjugate.allCases.map(\.rawValue)),
         .string("neural.potential_objective", \.neural.potentialObjective,
-                "Loss of the potential v: \"semi-dual\" E_ν[Ψ*(−v)] + E_ρ[v] (official code) or \"logistic\" E_ν[softplus(−v)] + E_ρ[softplus(v)] (density-ratio estimation by classification, same optimum v = log dν/dρ; KL only), for ρ = T#μ.",
-                choices: PotentialObjective.allCases.map(\.rawValue)),
+                "Loss of the potential v: \"semi-dual\" E_ν[Ψ*(−v)] + E_ρ[v] (official code), \"logistic\" E_ν[softplus(−v)] + E_ρ[softplus(v)] (density-ratio estimation by classification, same optimum v = log dν/dρ; KL only), for ρ = T#μ, or \"auto\": logistic where the start is a Gaussian at least twice as wide as a Gaussian target along some direction (χ²(μ₀‖ν) = ∞), the semi-dual otherwise.",
+                choices: PotentialObjective.allCases.map(\.rawValue) + ["auto"]),
         .string("neural.cost", \.neural.cost,
                 "Transport cost: \"none\" is |x−y|²/(2h), so h is the Fokker–Planck time step; \"per-dimension\" is the official code's |x−y|²/(2hd), effective step d·h (t reported as k·d·h).",
                 choices: NeuralJKOSettings.CostNormalisation.allCases.map(\.rawValue)),
@@ -107,12 +109,35 @@ extension ExperimentConfig {
     /// The neural methods of this config.
     public var neuralMethods: [String] { methods.filter { $0.hasPrefix("neural-") } }
 
+    /// `neural.potential_objective` with `auto` resolved: `logistic` when the divergence is KL,
+    /// the start one Gaussian N(m₀, Σ₀), the target a Gaussian N(b, Σ) and
+    /// ``startToTargetVarianceRatio`` ≥ 2, the semi-dual otherwise. For Gaussians
+    /// χ²(μ₀‖ν) = ∫μ₀²/ν − 1 is finite iff 2Σ₀⁻¹ − Σ⁻¹ ≻ 0, i.e. iff that ratio is below 2:
+    /// at or above it the semi-dual's target term E_ν[e^{−v}] = E_ν[dρ/dν] starts with
+    /// infinite variance, while the logistic loss has bounded per-sample gradients.
+    public var resolvedPotentialObjective: PotentialObjective {
+        if let chosen = PotentialObjective(rawValue: neural.potentialObjective) { return chosen }
+        guard neural.conjugate == Conjugate.kl.rawValue, let ratio = startToTargetVarianceRatio else { return .semiDual }
+        return ratio >= 2 ? .logistic : .semiDual
+    }
+
+    /// λ_max(L⁻¹Σ₀L⁻ᵀ) with Σ = LLᵀ, the largest ratio of the start's variance to the
+    /// target's along one direction (the largest eigenvalue of Σ⁻¹Σ₀); nil unless the start
+    /// is one Gaussian and the target is Gaussian.
+    public var startToTargetVarianceRatio: Double? {
+        guard let target = try? targetDistribution(), let start = try? startDistribution(), start.components.count == 1,
+              start.components[0].dimension == target.dimension,
+              let inverseFactor = try? target.covariance.cholesky().inverse() else { return nil }
+        let whitened = (inverseFactor * start.components[0].covariance * inverseFactor.transposed).symmetrized
+        return try? whitened.symmetricEigen().values.max()
+    }
+
     /// The trainer settings of method `neural-sjko` or `neural-chain`.
     public func neuralSettings(method: String) -> NeuralJKOSettings {
         var s = NeuralJKOSettings()
         s.parametrisation = method == "neural-chain" ? .chain : .sjko
         s.conjugate = Conjugate(rawValue: neural.conjugate) ?? .kl
-        s.potentialObjective = PotentialObjective(rawValue: neural.potentialObjective) ?? .semiDual
+        s.potentialObjective = resolvedPotentialObjective
         s.costNormalisation = NeuralJKOSettings.CostNormalisation(rawValue: neural.cost) ?? .none
         s.noiseSize = neural.noiseSize
         s.noiseCoupling = NeuralJKOSettings.NoiseCoupling(rawValue: neural.noiseCoupling) ?? .independent
