@@ -107,7 +107,8 @@ public enum Presets {
     /// The Ornstein–Uhlenbeck benchmark of Mokrov et al. 2021 (and S-JKO's Table 7): start
     /// N(0, I_d), target N(b, Σ) with a seeded random b ~ N(0, I) and scikit-learn-style SPD Σ
     /// (``Gaussian/benchmarkTarget(dimension:seed:)``), K = 18 steps of h = 0.05 to t = 0.9.
-    /// Start and target do not commute, so `gaussian-jko` is the general exact step.
+    /// The start N(0, I) commutes with Σ, so the flow and the JKO iterates stay in Σ's
+    /// eigenbasis (d one-dimensional OU problems); `gaussian-jko` takes the general step anyway.
     static var ouND: ExperimentConfig {
         var c = ExperimentConfig()
         c.name = "ou-nd"
