@@ -138,7 +138,6 @@ final class PotentialObjectiveChoiceTests: XCTestCase {
             let ratio = try XCTUnwrap(config.startToTargetVarianceRatio)
             XCTAssertEqual(ratio, 1 / smallest, accuracy: 1e-9 / smallest, "d = \(d)")
             XCTAssertEqual(config.resolvedPotentialObjective, ratio >= 2 ? .logistic : .semiDual, "d = \(d)")
-            print("neural-ou-nd d = \(d): start/target variance ratio \(ratio) → \(config.resolvedPotentialObjective.rawValue)")
         }
         // Mixture starts, sample-only targets and other divergences keep the semi-dual.
         XCTAssertEqual(try XCTUnwrap(Presets.named("neural-ou-1d")).resolvedPotentialObjective, .semiDual)

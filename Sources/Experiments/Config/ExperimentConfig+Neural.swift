@@ -127,7 +127,7 @@ extension ExperimentConfig {
     public var startToTargetVarianceRatio: Double? {
         guard let target = try? targetDistribution(), let start = try? startDistribution(), start.components.count == 1,
               start.components[0].dimension == target.dimension,
-              let inverseFactor = try? target.covariance.cholesky().inverse() else { return nil }
+              let inverseFactor = try? target.choleskyFactor.inverse() else { return nil }
         let whitened = (inverseFactor * start.components[0].covariance * inverseFactor.transposed).symmetrized
         return try? whitened.symmetricEigen().values.max()
     }

@@ -66,9 +66,7 @@ enum ToyFlowsFigure {
     /// at least 3.5 (the prior's 3.5σ), so the data and the prior both fit (the toys' scales
     /// differ tenfold: the checkerboard lies in [−2.1, 2.1]², the 8 Gaussians at radius 12).
     static func box(around sample: Matrix) -> Interval {
-        var largest = 0.0
-        for i in 0..<sample.rows { for j in 0..<sample.columns { largest = max(largest, abs(sample[i, j])) } }
-        let b = max(3.5, 1.1 * largest)
+        let b = max(3.5, 1.1 * (sample.elements.map(abs).max() ?? 0))
         return Interval(-b, b)
     }
 
