@@ -77,8 +77,34 @@ private func columnBuffer<Scalar>(_ geometry: ConvolutionGeometry, images: Int) 
     TensorBuffer(count: images * geometry.columnRows * geometry.columnCount)
 }
 
-/// y[n] = W · im2col(x[n]) for every image; im2col runs in parallel over images.
+/// conv(x, w): stride 1 on ``PaddedPlanes`` (one gemm per tap and chunk of images), other strides
+/// image by image.
 func convolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
+    geometry.stride == 1 ? paddedConvolutionKernel(x, w, PaddedPlanes(geometry)) : imageConvolutionKernel(x, w, geometry)
+}
+
+/// convT(g, w), dispatched as ``convolutionKernel(_:_:_:)``.
+func convolutionTransposedKernel<Scalar>(
+    _ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
+    precondition(g.shape == geometry.outputShape,
+                 "convolution adjoint of shape \(g.shape), expected \(geometry.outputShape)")
+    return geometry.stride == 1 ? paddedConvolutionTransposedKernel(g, w, PaddedPlanes(geometry))
+        : imageConvolutionTransposedKernel(g, w, geometry)
+}
+
+/// convW(x, g), dispatched as ``convolutionKernel(_:_:_:)``.
+func convolutionWeightGradientKernel<Scalar>(
+    _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry
+) -> Tensor<Scalar> {
+    geometry.stride == 1 ? paddedConvolutionWeightGradientKernel(x, g, PaddedPlanes(geometry))
+        : imageConvolutionWeightGradientKernel(x, g, geometry)
+}
+
+// MARK: - Any stride, image by image
+
+/// y[n] = W · im2col(x[n]) for every image; im2col runs in parallel over images.
+func imageConvolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> Tensor<Scalar> {
     let out = Tensor<Scalar>(uninitializedShape: geometry.outputShape)
     let cols: TensorBuffer<Scalar> = columnBuffer(geometry, images: geometry.batch)
     let colSize = geometry.columnRows * geometry.columnCount
@@ -98,11 +124,9 @@ func convolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geome
 }
 
 /// x̄[n] = col2im(Wᵀ · g[n]) for every image.
-func convolutionTransposedKernel<Scalar>(
+func imageConvolutionTransposedKernel<Scalar>(
     _ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry
 ) -> Tensor<Scalar> {
-    precondition(g.shape == geometry.outputShape,
-                 "convolution adjoint of shape \(g.shape), expected \(geometry.outputShape)")
     let out = Tensor<Scalar>(repeating: 0, shape: geometry.inputShape)
     let cols: TensorBuffer<Scalar> = columnBuffer(geometry, images: geometry.batch)
     let colSize = geometry.columnRows * geometry.columnCount
@@ -122,7 +146,7 @@ func convolutionTransposedKernel<Scalar>(
 }
 
 /// w̄ = Σₙ g[n] · im2col(x[n])ᵀ, accumulated by gemm with β = 1.
-func convolutionWeightGradientKernel<Scalar>(
+func imageConvolutionWeightGradientKernel<Scalar>(
     _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ geometry: ConvolutionGeometry
 ) -> Tensor<Scalar> {
     let out = Tensor<Scalar>(repeating: 0, shape: geometry.weightShape)
@@ -140,5 +164,93 @@ func convolutionWeightGradientKernel<Scalar>(
                     b: pc + n * colSize, ldb: geometry.columnCount,
                     beta: 1, c: out.storage.base, ldc: geometry.columnRows)
     }
+    return out
+}
+
+// MARK: - Stride 1: one gemm per kernel tap on padded planes
+
+/// Weights `[O, C, kh, kw]` as kh·kw tap matrices `[O, C]`, tap t = i·kw + j.
+func tapMajorWeights<Scalar>(_ w: Tensor<Scalar>, _ geometry: ConvolutionGeometry) -> TensorBuffer<Scalar> {
+    let o = geometry.outputChannels, c = geometry.inputChannels, taps = geometry.kernelHeight * geometry.kernelWidth
+    let out = TensorBuffer<Scalar>(count: taps * o * c)
+    let pw = w.storage.base
+    for oo in 0..<o { for cc in 0..<c { for t in 0..<taps { out.base[(t * o + oo) * c + cc] = pw[(oo * c + cc) * taps + t] } } }
+    return out
+}
+
+/// conv(x, w) chunk by chunk: Y[O, L] = Σ_t W_t · P[:, shift_t ..< shift_t + L] on the grid of
+/// ``PaddedPlanes``, then the valid outputs.
+func paddedConvolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
+    let geometry = layout.geometry
+    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
+    let taps = geometry.kernelHeight * kw
+    let wt = tapMajorWeights(w, geometry)
+    let out = Tensor<Scalar>(uninitializedShape: geometry.outputShape)
+    let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
+    let grid = TensorBuffer<Scalar>(count: layout.gridCount(channels: o))
+    for (first, count) in layout.chunks {
+        let length = layout.span(images: count), ld = count * layout.planeSize
+        layout.pack(x.storage.base, first: first, count: count, into: planes.base)
+        for t in 0..<taps {
+            let shift = (t / kw) * layout.paddedWidth + t % kw
+            Scalar.gemm(transposeA: false, transposeB: false, m: o, n: length, k: c,
+                        alpha: 1, a: wt.base + t * o * c, lda: c, b: planes.base + shift, ldb: ld,
+                        beta: t == 0 ? 0 : 1, c: grid.base, ldc: length)
+        }
+        layout.unpackGrid(grid.base, channels: o, count: count, into: out.storage.base, first: first)
+    }
+    return out
+}
+
+/// convT(g, w) chunk by chunk: g on the grid, P̄[:, shift_t ..< shift_t + L] += W_tᵀ · G on
+/// zeroed planes for every tap, then their interiors.
+func paddedConvolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
+    let geometry = layout.geometry
+    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
+    let taps = geometry.kernelHeight * kw
+    let wt = tapMajorWeights(w, geometry)
+    let out = Tensor<Scalar>(uninitializedShape: geometry.inputShape)
+    let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
+    let grid = TensorBuffer<Scalar>(count: layout.gridCount(channels: o))
+    for (first, count) in layout.chunks {
+        let length = layout.span(images: count), ld = count * layout.planeSize
+        layout.packGrid(g.storage.base, channels: o, first: first, count: count, into: grid.base)
+        if taps > 1 || geometry.padding > 0 {
+            UnsafeMutableRawPointer(planes.base).initializeMemory(as: UInt8.self, repeating: 0, count: c * ld * MemoryLayout<Scalar>.stride)
+        }
+        for t in 0..<taps {
+            let shift = (t / kw) * layout.paddedWidth + t % kw
+            Scalar.gemm(transposeA: true, transposeB: false, m: c, n: length, k: o,
+                        alpha: 1, a: wt.base + t * o * c, lda: c, b: grid.base, ldb: length,
+                        beta: taps > 1 || geometry.padding > 0 ? 1 : 0, c: planes.base + shift, ldc: ld)
+        }
+        layout.unpackPlanes(planes.base, count: count, into: out.storage.base, first: first)
+    }
+    return out
+}
+
+/// convW(x, g): w̄_t = Σ over chunks of G · P[:, shift_t ..< shift_t + L]ᵀ (gemm with β = 1),
+/// then back to `[O, C, kh, kw]`.
+func paddedConvolutionWeightGradientKernel<Scalar>(_ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
+    let geometry = layout.geometry
+    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
+    let taps = geometry.kernelHeight * kw
+    let wt = TensorBuffer<Scalar>(count: taps * o * c, repeating: 0)
+    let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
+    let grid = TensorBuffer<Scalar>(count: layout.gridCount(channels: o))
+    for (first, count) in layout.chunks {
+        let length = layout.span(images: count), ld = count * layout.planeSize
+        layout.pack(x.storage.base, first: first, count: count, into: planes.base)
+        layout.packGrid(g.storage.base, channels: o, first: first, count: count, into: grid.base)
+        for t in 0..<taps {
+            let shift = (t / kw) * layout.paddedWidth + t % kw
+            Scalar.gemm(transposeA: false, transposeB: true, m: o, n: c, k: length,
+                        alpha: 1, a: grid.base, lda: length, b: planes.base + shift, ldb: ld,
+                        beta: 1, c: wt.base + t * o * c, ldc: c)
+        }
+    }
+    let out = Tensor<Scalar>(uninitializedShape: geometry.weightShape)
+    let po = out.storage.base
+    for oo in 0..<o { for cc in 0..<c { for t in 0..<taps { po[(oo * c + cc) * taps + t] = wt.base[(t * o + oo) * c + cc] } } }
     return out
 }

@@ -1,5 +1,5 @@
 /// Memory held by the engine beyond live tensors: the idle blocks of the buffer pool
-/// (``BufferPool``, up to 512 MiB), kept so that a training loop that repeats its shapes
+/// (``BufferPool``, up to 2 GiB), kept so that a training loop that repeats its shapes
 /// stops allocating.
 ///
 /// A run calls ``releaseIdle()`` at the end of every step: the step's evaluation passes

@@ -85,6 +85,12 @@ final class GradientTableTests: XCTestCase {
                 conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
             },
             GradientCase("conv2d 1×2 kernel", [[1, 2, 5, 4], [3, 2, 1, 2]]) { conv2d($0[0], weight: $0[1]) },
+            GradientCase("conv2d 3×3 stride 1 padding 1", [[3, 2, 5, 6], [3, 2, 3, 3], [3]]) {
+                conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1)
+            },
+            GradientCase("transposed conv2d stride 1 padding 1", [[2, 3, 4, 5], [3, 2, 3, 3]]) {
+                transposedConv2d($0[0], weight: $0[1], padding: 1)
+            },
             GradientCase("conv2d 2×3 kernel stride 3 padding 2", [[2, 2, 5, 7], [3, 2, 2, 3]]) {
                 conv2d($0[0], weight: $0[1], stride: 3, padding: 2)
             },
