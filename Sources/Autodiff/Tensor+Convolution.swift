@@ -16,7 +16,7 @@ public func conv2d<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
     let y = convolution(x, weight, geometry)
     guard let bias else { return y }
     precondition(bias.shape == [geometry.outputChannels], "conv2d: bias \(bias.shape) does not fit weight \(weight.shape)")
-    return y + bias.reshaped(to: [1, geometry.outputChannels, 1, 1])
+    return y.channelAffine(offset: bias)
 }
 
 /// Transposed convolution (PyTorch's `ConvTranspose2d`): x `[N, Cin, H, W]`, weight
@@ -36,7 +36,8 @@ public func transposedConv2d<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>
                  "transposedConv2d: outputPadding \(outputPadding) must be smaller than the stride")
     let y = convolutionTransposed(x, weight, geometry)
     guard let bias else { return y }
-    return y + bias.reshaped(to: [1, weight.shape[1], 1, 1])
+    precondition(bias.shape == [weight.shape[1]], "transposedConv2d: bias \(bias.shape) does not fit weight \(weight.shape)")
+    return y.channelAffine(offset: bias)
 }
 
 /// conv(x, w). Pullback: x̄ = convT(ḡ, w), w̄ = convW(x, ḡ).

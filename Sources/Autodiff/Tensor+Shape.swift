@@ -50,6 +50,7 @@ extension Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
                      "slice \(range) out of bounds for axis \(axis) of shape \(shape)")
         let n = shape[axis]
+        if range == 0..<n { return self }
         return Tensor.record(sliceKernel(self, axis: axis, range: range), from: self) { ḡ, _ in
             ḡ.padded(alongAxis: axis, before: range.lowerBound, after: n - range.upperBound)
         }
@@ -59,6 +60,7 @@ extension Tensor {
     /// Pullback: the slice of ḡ that this tensor occupies.
     public func padded(alongAxis axis: Int, before: Int, after: Int) -> Tensor {
         let axis = normalizedAxis(axis)
+        if before == 0 && after == 0 { return self }
         let n = shape[axis]
         var target = shape
         target[axis] += before + after

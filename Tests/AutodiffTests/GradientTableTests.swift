@@ -102,6 +102,15 @@ final class GradientTableTests: XCTestCase {
             GradientCase("group norm 2 groups", [[3, 4, 3, 5], [4], [4]]) {
                 $0[0].groupNormalized(groups: 2, scale: $0[1], offset: $0[2])
             },
+            GradientCase("channel affine, [C] scale and offset", [[3, 4, 2, 5], [4], [4]]) {
+                $0[0].channelAffine(scale: $0[1], offset: $0[2])
+            },
+            GradientCase("channel affine, [N, C] scale, [C] offset", [[3, 4, 3, 2], [3, 4], [4]]) {
+                $0[0].channelAffine(scale: $0[1], offset: $0[2])
+            },
+            GradientCase("channel affine, [N, C] offset only, rank 2", [[3, 4], [3, 4]]) {
+                $0[0].channelAffine(offset: $0[1])
+            },
         ]
         cases.forEach { assertGradientsMatch($0) }
     }

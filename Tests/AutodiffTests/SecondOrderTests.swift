@@ -102,6 +102,33 @@ final class SecondOrderTests: XCTestCase {
             assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)")
         }
     }
+
+    /// R1 through the stride-1 path of the image networks: a 3×3 padding-1 convolution with
+    /// bias, group norm with scale and offset, a per-sample channel affine (FiLM), SiLU,
+    /// pooling, upsampling, a 1×1 convolution.
+    func testSecondOrderThroughStrideOneImageBlock() {
+        var generator = RandomGenerator(seed: 16)
+        let x = Tensor<Double>.randomNormal(shape: [2, 2, 4, 6], using: &generator)
+        let θ = [[4, 2, 3, 3], [4], [4], [4], [2, 4], [2, 4], [1, 4, 1, 1]].map {
+            Tensor<Double>.randomNormal(shape: $0, standardDeviation: 0.5, using: &generator)
+        }
+        func potential(_ x: Tensor<Double>, _ θ: [Tensor<Double>]) -> Tensor<Double> {
+            let h = conv2d(x, weight: θ[0], bias: θ[1], padding: 1)                  // [2, 4, 4, 6]
+                .groupNormalized(groups: 2, scale: θ[2], offset: θ[3])
+                .channelAffine(scale: θ[4] + 1, offset: θ[5]).silu()
+            let z = conv2d(h.averagePooled(size: 2).upsampledNearest(factor: 2), weight: θ[6]).softplus()
+            return (z * z).sum() * 0.1
+        }
+        func penalty(_ θ: [Tensor<Double>]) -> Tensor<Double> {
+            let g = gradient(at: x) { potential($0, θ) }
+            return (g * g).sum()
+        }
+        let (_, gradients) = valueWithGradient(at: θ, of: penalty)
+        let expected = finiteDifferenceGradients(of: { penalty($0).scalar }, at: θ)
+        for k in θ.indices {
+            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)")
+        }
+    }
 }
 
 /// Third derivatives by three nested gradients, against central differences of the

@@ -29,11 +29,9 @@ public struct NoiseConditioning<Scalar: TensorScalar>: Layer {
         precondition(h.rank >= 2 && h.shape[1] == channels && embedding.shape == [h.shape[0], embeddingSize],
                      "NoiseConditioning: features \(h.shape) and embedding \(embedding.shape) do not fit \(channels) channels, \(embeddingSize) inputs")
         let style = dense(embedding)
-        var perChannel = [h.shape[0], channels]
-        perChannel += [Int](repeating: 1, count: h.rank - 2)
-        let gamma = style.slice(alongAxis: 1, range: 0..<channels).reshaped(to: perChannel)
-        let beta = style.slice(alongAxis: 1, range: channels..<(2 * channels)).reshaped(to: perChannel)
-        return h * (gamma + 1) + beta
+        let gamma = style.slice(alongAxis: 1, range: 0..<channels)
+        let beta = style.slice(alongAxis: 1, range: channels..<(2 * channels))
+        return h.channelAffine(scale: gamma + 1, offset: beta)
     }
 
     public mutating func visitParameters(_ body: (inout Tensor<Scalar>) -> Void) {
