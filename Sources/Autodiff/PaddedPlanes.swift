@@ -36,6 +36,11 @@ struct PaddedPlanes {
     }
 
     var planeSize: Int { paddedHeight * paddedWidth }
+    /// Kernel taps kh·kw.
+    var tapCount: Int { geometry.kernelHeight * geometry.kernelWidth }
+
+    /// shift_t = i·Wp + j of tap t = i·kw + j.
+    func shift(tap t: Int) -> Int { (t / geometry.kernelWidth) * paddedWidth + t % geometry.kernelWidth }
 
     /// Grid length L of a chunk of `images` images.
     func span(images: Int) -> Int {

@@ -183,8 +183,7 @@ func tapMajorWeights<Scalar>(_ w: Tensor<Scalar>, _ geometry: ConvolutionGeometr
 /// ``PaddedPlanes``, then the valid outputs.
 func paddedConvolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
     let geometry = layout.geometry
-    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
-    let taps = geometry.kernelHeight * kw
+    let o = geometry.outputChannels, c = geometry.inputChannels, taps = layout.tapCount
     let wt = tapMajorWeights(w, geometry)
     let out = Tensor<Scalar>(uninitializedShape: geometry.outputShape)
     let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
@@ -193,7 +192,7 @@ func paddedConvolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _
         let length = layout.span(images: count), ld = count * layout.planeSize
         layout.pack(x.storage.base, first: first, count: count, into: planes.base)
         for t in 0..<taps {
-            let shift = (t / kw) * layout.paddedWidth + t % kw
+            let shift = layout.shift(tap: t)
             Scalar.gemm(transposeA: false, transposeB: false, m: o, n: length, k: c,
                         alpha: 1, a: wt.base + t * o * c, lda: c, b: planes.base + shift, ldb: ld,
                         beta: t == 0 ? 0 : 1, c: grid.base, ldc: length)
@@ -207,8 +206,7 @@ func paddedConvolutionKernel<Scalar>(_ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _
 /// zeroed planes for every tap, then their interiors.
 func paddedConvolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
     let geometry = layout.geometry
-    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
-    let taps = geometry.kernelHeight * kw
+    let o = geometry.outputChannels, c = geometry.inputChannels, taps = layout.tapCount
     let wt = tapMajorWeights(w, geometry)
     let out = Tensor<Scalar>(uninitializedShape: geometry.inputShape)
     let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
@@ -220,7 +218,7 @@ func paddedConvolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<
             UnsafeMutableRawPointer(planes.base).initializeMemory(as: UInt8.self, repeating: 0, count: c * ld * MemoryLayout<Scalar>.stride)
         }
         for t in 0..<taps {
-            let shift = (t / kw) * layout.paddedWidth + t % kw
+            let shift = layout.shift(tap: t)
             Scalar.gemm(transposeA: true, transposeB: false, m: c, n: length, k: o,
                         alpha: 1, a: wt.base + t * o * c, lda: c, b: grid.base, ldb: length,
                         beta: taps > 1 || geometry.padding > 0 ? 1 : 0, c: planes.base + shift, ldc: ld)
@@ -234,8 +232,7 @@ func paddedConvolutionTransposedKernel<Scalar>(_ g: Tensor<Scalar>, _ w: Tensor<
 /// then back to `[O, C, kh, kw]`.
 func paddedConvolutionWeightGradientKernel<Scalar>(_ x: Tensor<Scalar>, _ g: Tensor<Scalar>, _ layout: PaddedPlanes) -> Tensor<Scalar> {
     let geometry = layout.geometry
-    let o = geometry.outputChannels, c = geometry.inputChannels, kw = geometry.kernelWidth
-    let taps = geometry.kernelHeight * kw
+    let o = geometry.outputChannels, c = geometry.inputChannels, taps = layout.tapCount
     let wt = TensorBuffer<Scalar>(count: taps * o * c, repeating: 0)
     let planes = TensorBuffer<Scalar>(count: layout.planeCount(channels: c))
     let grid = TensorBuffer<Scalar>(count: layout.gridCount(channels: o))
@@ -244,7 +241,7 @@ func paddedConvolutionWeightGradientKernel<Scalar>(_ x: Tensor<Scalar>, _ g: Ten
         layout.pack(x.storage.base, first: first, count: count, into: planes.base)
         layout.packGrid(g.storage.base, channels: o, first: first, count: count, into: grid.base)
         for t in 0..<taps {
-            let shift = (t / kw) * layout.paddedWidth + t % kw
+            let shift = layout.shift(tap: t)
             Scalar.gemm(transposeA: false, transposeB: true, m: o, n: c, k: length,
                         alpha: 1, a: grid.base, lda: length, b: planes.base + shift, ldb: ld,
                         beta: 1, c: wt.base + t * o * c, ldc: c)

@@ -97,16 +97,7 @@ func sumKernel<Scalar: TensorScalar>(_ x: Tensor<Scalar>, axis: Int) -> Tensor<S
         for o in r {
             let row = px + o * n * inner, dst = po + o * inner
             if inner == 1 {
-                // Eight partial sums, so the reduction vectorises.
-                var acc = SIMD8<Scalar>()
-                var j = 0
-                while j + 8 <= n {
-                    acc += UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Scalar>.self)
-                    j += 8
-                }
-                var total = acc.sum()
-                while j < n { total += row[j]; j += 1 }
-                dst[0] = total
+                dst[0] = laneSum(row, n) { $0 }   // eight partial sums, so the reduction vectorises
             } else {
                 for i in 0..<inner { dst[i] = 0 }
                 for j in 0..<n {

@@ -77,6 +77,21 @@ final class SecondOrderTests: XCTestCase {
         XCTAssertEqual(outer[0].doubles, [Double](repeating: 0, count: 21))
     }
 
+    /// d/dθ |∇ₓ v(x; θ)|² by nested gradients against central differences.
+    func assertPenaltyGradientsMatch(x: Tensor<Double>, θ: [Tensor<Double>],
+                                     potential: @escaping (Tensor<Double>, [Tensor<Double>]) -> Tensor<Double>,
+                                     file: StaticString = #filePath, line: UInt = #line) {
+        func penalty(_ θ: [Tensor<Double>]) -> Tensor<Double> {
+            let g = gradient(at: x) { potential($0, θ) }
+            return (g * g).sum()
+        }
+        let (_, gradients) = valueWithGradient(at: θ, of: penalty)
+        let expected = finiteDifferenceGradients(of: { penalty($0).scalar }, at: θ)
+        for k in θ.indices {
+            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)", file: file, line: line)
+        }
+    }
+
     /// R1 on a small conv potential (conv stride 2 padding 1, SiLU, group norm, pooling,
     /// upsampling, transposed conv): d/dθ |∇ₓ v(x; θ)|² against central differences.
     func testSecondOrderThroughConvolutions() {
@@ -92,15 +107,7 @@ final class SecondOrderTests: XCTestCase {
             let z = conv2d(up.upsampledNearest(factor: 2).averagePooled(size: 2), weight: θ[4]).softplus()
             return (z * z).sum() * 0.1
         }
-        func penalty(_ θ: [Tensor<Double>]) -> Tensor<Double> {
-            let g = gradient(at: x) { potential($0, θ) }
-            return (g * g).sum()
-        }
-        let (_, gradients) = valueWithGradient(at: θ, of: penalty)
-        let expected = finiteDifferenceGradients(of: { penalty($0).scalar }, at: θ)
-        for k in θ.indices {
-            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)")
-        }
+        assertPenaltyGradientsMatch(x: x, θ: θ, potential: potential)
     }
 
     /// R1 through the stride-1 path of the image networks: a 3×3 padding-1 convolution with
@@ -119,15 +126,7 @@ final class SecondOrderTests: XCTestCase {
             let z = conv2d(h.averagePooled(size: 2).upsampledNearest(factor: 2), weight: θ[6]).softplus()
             return (z * z).sum() * 0.1
         }
-        func penalty(_ θ: [Tensor<Double>]) -> Tensor<Double> {
-            let g = gradient(at: x) { potential($0, θ) }
-            return (g * g).sum()
-        }
-        let (_, gradients) = valueWithGradient(at: θ, of: penalty)
-        let expected = finiteDifferenceGradients(of: { penalty($0).scalar }, at: θ)
-        for k in θ.indices {
-            assertClose(gradients[k].doubles, expected[k], atol: 1e-6, rtol: 1e-5, "parameter \(k)")
-        }
+        assertPenaltyGradientsMatch(x: x, θ: θ, potential: potential)
     }
 }
 
