@@ -71,7 +71,8 @@ public final class ImageJKOMethod: DataParallelMethod {
                 let perIteration = seconds / Double(iteration)
                 let left = perIteration * Double(total - done - iteration)
                 if !self.warned && iteration >= 5 { self.warnIfLong(secondsPerIteration: perIteration, totalIterations: total) }
-                progress?.update(done: step, detail: String(format: "%@ step %d/%d it %d/%d L_v %.4f L_T %.4f %.1f images/s, run %@ left", self.name, step,
+                progress?.update(done: Double(step - 1) + Double(iteration) / Double(max(iterations, 1)),
+                                 detail: String(format: "%@ step %d/%d it %d/%d L_v %.4f L_T %.4f %.1f images/s, run %@ left", self.name, step,
                                                             self.config.flow.steps, iteration, iterations, lv, lt, Double(2 * batch * iteration) / seconds,
                                                             ProgressReporter.duration(left)))
             }

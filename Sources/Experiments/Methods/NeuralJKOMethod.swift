@@ -64,7 +64,8 @@ public final class NeuralJKOMethod: DataParallelMethod {
             let started = Date()
             let trained = trainer.trainStep(step - 1, progressEvery: 25) { iteration, lv, lt in
                 let rate = Double(iteration) / max(Date().timeIntervalSince(started), 1e-9)
-                progress?.update(done: step, detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f %.0f it/s", self.name, label,
+                progress?.update(done: Double(step - 1) + Double(iteration) / Double(max(iterations, 1)),
+                                 detail: String(format: "%@ %@ it %d/%d L_v %.4f L_T %.4f %.0f it/s", self.name, label,
                                                             iteration, iterations, lv, lt, rate))
             }
             if case let .diverged(k, iteration, loss, value) = trained.status {

@@ -29,12 +29,14 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// The line for `done` units of work out of `total`, with an optional detail
-    /// (e.g. "step 3/20, iteration 120/500, loss 0.12").
-    public func line(done: Int, detail: String) -> String {
+    /// (e.g. "step 3/20, iteration 120/500, loss 0.12"). `done` may be fractional: a step
+    /// in progress counts as the part of its iterations already run, so the rate and the
+    /// time left move during a long step instead of growing with it.
+    public func line(done: Double, detail: String) -> String {
         let elapsed = Date().timeIntervalSince(started)
-        let rate = elapsed > 0 ? Double(done - doneBefore) / elapsed : 0
-        let left = rate > 0 ? Double(total - done) / rate : .nan
-        let percent = 100 * Double(done) / Double(total)
+        let rate = elapsed > 0 ? (done - Double(doneBefore)) / elapsed : 0
+        let left = rate > 0 ? (Double(total) - done) / rate : .nan
+        let percent = 100 * done / Double(total)
         return String(format: "%@ %5.1f%% %@ | %.1f/s | %@ left", label, percent, detail, rate, ProgressReporter.duration(left))
     }
 
@@ -46,13 +48,19 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     public func update(done: Int, detail: String) {
+        update(done: Double(done), detail: detail)
+    }
+
+    /// As ``update(done:detail:)-(Int,_)`` with a fractional count: `k − 1 + i/n` during
+    /// iteration i of n of step k.
+    public func update(done: Double, detail: String) {
         guard reports else { return }
         let now = Date()
         if isTerminal {
-            guard now.timeIntervalSince(lastPrint) >= 0.1 || done >= total else { return }
+            guard now.timeIntervalSince(lastPrint) >= 0.1 || done >= Double(total) else { return }
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(done: done, detail: detail)).utf8))
         } else {
-            guard now.timeIntervalSince(lastPrint) >= plainInterval || done >= total else { return }
+            guard now.timeIntervalSince(lastPrint) >= plainInterval || done >= Double(total) else { return }
             FileHandle.standardError.write(Data((line(done: done, detail: detail) + "\n").utf8))
         }
         lastPrint = now
